@@ -1,0 +1,348 @@
+//! From what the importer read to a strategy tree: numbering, nesting, merging the summary
+//! (section 2) with the detail (sections 3–4), and the findings that arise on the way.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::TitlePair;
+use crate::{
+    Code, Diagnostic, ElementKind, Goal, ManagementObjective, Number, Objective, Strategy,
+    StrategyKind, title,
+};
+
+/// An element heading as read, with its 1-based line in the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub kind: ElementKind,
+    /// None when the document leaves it unnumbered ("Management Objective:").
+    pub number: Option<Number>,
+    pub title: String,
+    pub line: u32,
+}
+
+/// An element of the detailed sections with its narrative blocks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DraftElement {
+    pub heading: Option<Heading>,
+    pub description: Option<String>,
+    pub justification: Option<String>,
+    pub linkages: Option<String>,
+    pub risks: Option<String>,
+}
+
+/// A document as the importer read it, before the core decides its structure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub kind: StrategyKind,
+    pub country: Option<String>,
+    pub title: String,
+    pub marking: Option<String>,
+    pub approved: Option<NaiveDate>,
+    pub priorities: Vec<String>,
+    /// Headings of the Mission Strategic Framework (section 2), in document order.
+    pub summary: Vec<Heading>,
+    /// Elements of sections 3–4, in document order.
+    pub detail: Vec<DraftElement>,
+}
+
+/// The strategy and what was found while building it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assembled {
+    pub strategy: Strategy,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    kind: ElementKind,
+    number: Number,
+    /// For objectives numbered without dots: the goal they stand under in the document.
+    positional_parent: Option<Number>,
+    title: String,
+    line: u32,
+    blocks: DraftElement,
+    in_summary: bool,
+}
+
+/// Gives unnumbered headings the number their position implies; returns each heading's
+/// number and, for undotted objective numbers, the goal above it.
+fn number_headings<'a>(
+    headings: impl Iterator<Item = &'a Heading>,
+) -> Vec<(Number, Option<Number>)> {
+    let mut goals = 0usize;
+    let mut current_goal: Option<Number> = None;
+    let mut objectives_in_goal = 0usize;
+    let mut managements = 0usize;
+    let mut out = Vec::new();
+    for h in headings {
+        match h.kind {
+            ElementKind::Goal => {
+                goals += 1;
+                let n = h.number.clone().unwrap_or_else(|| Number::nth(goals));
+                current_goal = Some(n.clone());
+                objectives_in_goal = 0;
+                out.push((n, None));
+            }
+            ElementKind::Objective => {
+                objectives_in_goal += 1;
+                let n = match (&h.number, &current_goal) {
+                    (Some(n), _) => n.clone(),
+                    (None, Some(g)) => Number::parse(&format!("{g}.{objectives_in_goal}"))
+                        .unwrap_or_else(|_| Number::nth(objectives_in_goal)),
+                    (None, None) => Number::nth(objectives_in_goal),
+                };
+                let positional = (n.depth() == 1).then(|| current_goal.clone()).flatten();
+                out.push((n, positional));
+            }
+            ElementKind::ManagementObjective => {
+                managements += 1;
+                out.push((
+                    h.number.clone().unwrap_or_else(|| Number::nth(managements)),
+                    None,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Builds the strategy tree from a draft and reports duplicate numbers, orphans, title drift
+/// between summary and detail, elements never described and missing narrative fields.
+pub fn assemble(draft: Draft) -> Assembled {
+    let mut diags = Vec::new();
+    let headed: Vec<DraftElement> = draft
+        .detail
+        .into_iter()
+        .filter(|e| e.heading.is_some())
+        .collect();
+    let detail_numbers = number_headings(headed.iter().filter_map(|e| e.heading.as_ref()));
+    let summary_numbers = number_headings(draft.summary.iter());
+
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut index: HashMap<(ElementKind, Number), usize> = HashMap::new();
+    for (e, (number, positional_parent)) in headed.into_iter().zip(detail_numbers) {
+        let Some(h) = e.heading.clone() else { continue };
+        let key = (h.kind, number.clone());
+        if let Some(&first) = index.get(&key) {
+            diags.push(Diagnostic::new(
+                Code::DuplicateNumber,
+                h.line,
+                format!(
+                    "{} is described twice: here and at line {}",
+                    h.kind.label(&number),
+                    entries[first].line
+                ),
+            ));
+        } else {
+            index.insert(key, entries.len());
+        }
+        entries.push(Entry {
+            kind: h.kind,
+            number,
+            positional_parent,
+            title: h.title,
+            line: h.line,
+            blocks: e,
+            in_summary: false,
+        });
+    }
+
+    let mut summary_seen: HashMap<(ElementKind, Number), u32> = HashMap::new();
+    for (h, (number, positional_parent)) in draft.summary.iter().zip(summary_numbers) {
+        let key = (h.kind, number.clone());
+        if let Some(first) = summary_seen.insert(key.clone(), h.line) {
+            diags.push(Diagnostic::new(
+                Code::DuplicateNumber,
+                h.line,
+                format!(
+                    "{} is listed twice in the strategic framework: here and at line {first}",
+                    h.kind.label(&number)
+                ),
+            ));
+            continue;
+        }
+        match index.get(&key) {
+            Some(&i) => {
+                let e = &mut entries[i];
+                e.in_summary = true;
+                if !title::same(&h.title, &e.title) {
+                    let mut d = Diagnostic::new(
+                        Code::TitleMismatch,
+                        e.line,
+                        format!(
+                            "{} has another title in the strategic framework (line {}): \"{}\"; the detail says \"{}\"",
+                            h.kind.label(&number),
+                            h.line,
+                            h.title,
+                            e.title
+                        ),
+                    );
+                    d.titles = Some(TitlePair {
+                        summary_line: h.line,
+                        summary: h.title.clone(),
+                        detail: e.title.clone(),
+                    });
+                    diags.push(d);
+                }
+            }
+            None => {
+                diags.push(Diagnostic::new(
+                    Code::MissingDetail,
+                    h.line,
+                    format!(
+                        "{} is listed in the strategic framework but never described",
+                        h.kind.label(&number)
+                    ),
+                ));
+                index.insert(key, entries.len());
+                entries.push(Entry {
+                    kind: h.kind,
+                    number,
+                    positional_parent,
+                    title: h.title.clone(),
+                    line: h.line,
+                    blocks: DraftElement::default(),
+                    in_summary: true,
+                });
+            }
+        }
+    }
+
+    let full_generation = entries
+        .iter()
+        .any(|e| !e.in_summary_only() && (e.blocks.linkages.is_some() || e.blocks.risks.is_some()));
+    for e in &entries {
+        if e.kind == ElementKind::Goal || e.in_summary_only() {
+            continue;
+        }
+        let mut missing = Vec::new();
+        if e.blocks.justification.is_none() {
+            missing.push("justification");
+        }
+        if full_generation && e.blocks.linkages.is_none() {
+            missing.push("linkages");
+        }
+        if full_generation && e.blocks.risks.is_none() {
+            missing.push("risks");
+        }
+        if !missing.is_empty() {
+            diags.push(Diagnostic::new(
+                Code::MissingField,
+                e.line,
+                format!("{} has no {}", e.kind.label(&e.number), missing.join(", ")),
+            ));
+        }
+    }
+
+    let (goals, managements) = build_tree(entries, &mut diags);
+    diags.sort_by_key(|d| d.line);
+    Assembled {
+        strategy: Strategy {
+            kind: draft.kind,
+            country: draft.country,
+            title: draft.title,
+            marking: draft.marking,
+            approved: draft.approved,
+            priorities: draft.priorities,
+            goals,
+            management_objectives: managements,
+            figures: Vec::new(),
+        },
+        diagnostics: diags,
+    }
+}
+
+impl Entry {
+    fn in_summary_only(&self) -> bool {
+        self.in_summary && self.blocks == DraftElement::default()
+    }
+
+    fn objective(self) -> Objective {
+        Objective {
+            number: self.number,
+            title: self.title,
+            justification: self.blocks.justification,
+            linkages: self.blocks.linkages,
+            risks: self.blocks.risks,
+            links: Vec::new(),
+            sub_objectives: Vec::new(),
+        }
+    }
+}
+
+fn build_tree(
+    mut entries: Vec<Entry>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Goal>, Vec<ManagementObjective>) {
+    // Stable: duplicates keep document order.
+    entries.sort_by(|a, b| a.number.cmp(&b.number));
+    let mut goals: Vec<Goal> = Vec::new();
+    let mut managements = Vec::new();
+    let mut objectives: Vec<Entry> = Vec::new();
+    for e in entries {
+        match e.kind {
+            ElementKind::Goal => goals.push(Goal {
+                number: e.number,
+                title: e.title,
+                description: e.blocks.description,
+                links: Vec::new(),
+                objectives: Vec::new(),
+            }),
+            ElementKind::ManagementObjective => managements.push(ManagementObjective {
+                number: e.number,
+                title: e.title,
+                justification: e.blocks.justification,
+                linkages: e.blocks.linkages,
+                risks: e.blocks.risks,
+                links: Vec::new(),
+            }),
+            ElementKind::Objective => objectives.push(e),
+        }
+    }
+    // Shallow first, so that every parent is in place before its children.
+    objectives.sort_by_key(|e| e.number.depth());
+    for e in objectives {
+        let parent = e.positional_parent.clone().or_else(|| e.number.parent());
+        let placed = match &parent {
+            Some(p) if e.number.depth() <= 2 => goals
+                .iter_mut()
+                .find(|g| &g.number == p)
+                .map(|g| &mut g.objectives),
+            Some(p) => goals
+                .iter_mut()
+                .flat_map(|g| g.objectives.iter_mut())
+                .find_map(|o| find_objective(o, p))
+                .map(|o| &mut o.sub_objectives),
+            None => None,
+        };
+        match placed {
+            // Entries arrive in number order within a depth, so pushing keeps lists sorted.
+            Some(list) => list.push(e.objective()),
+            None => {
+                let under = parent.map_or_else(|| "no goal".to_string(), |p| {
+                    if e.number.depth() <= 2 {
+                        format!("goal {p}, which does not exist")
+                    } else {
+                        format!("objective {p}, which does not exist")
+                    }
+                });
+                diags.push(Diagnostic::new(
+                    Code::OrphanObjective,
+                    e.line,
+                    format!("{} is numbered under {under}", ElementKind::Objective.label(&e.number)),
+                ));
+            }
+        }
+    }
+    (goals, managements)
+}
+
+fn find_objective<'a>(o: &'a mut Objective, number: &Number) -> Option<&'a mut Objective> {
+    if &o.number == number {
+        return Some(o);
+    }
+    o.sub_objectives
+        .iter_mut()
+        .find_map(|s| find_objective(s, number))
+}

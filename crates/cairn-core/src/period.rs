@@ -1,0 +1,72 @@
+//! Reporting periods. The U.S. fiscal year runs Oct 1 – Sep 30 and is named for the year it ends.
+
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A U.S. government fiscal year, written `FY2023`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FiscalYear(pub i32);
+
+/// Why a string is not a fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a fiscal year: expected FY followed by four digits, e.g. FY2023")]
+pub struct FiscalYearError(pub String);
+
+impl fmt::Display for FiscalYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FY{}", self.0)
+    }
+}
+
+impl FromStr for FiscalYear {
+    type Err = FiscalYearError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let digits = s.strip_prefix("FY").filter(|d| d.len() == 4);
+        digits
+            .and_then(|d| d.parse().ok())
+            .map(FiscalYear)
+            .ok_or_else(|| FiscalYearError(s.to_string()))
+    }
+}
+
+impl Serialize for FiscalYear {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FiscalYear {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for FiscalYear {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FiscalYear".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^FY[0-9]{4}$" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fiscal_year_round_trip() {
+        assert_eq!("FY2019".parse(), Ok(FiscalYear(2019)));
+        assert_eq!(FiscalYear(2021).to_string(), "FY2021");
+        for bad in ["FY19", "2019", "FY 2019", "fy2019", "FY20199"] {
+            assert!(bad.parse::<FiscalYear>().is_err(), "{bad} accepted");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Bytes → text: UTF-8 (with or without BOM), else Windows-1252; binary data refused.
+
+use crate::IngestError;
+
+/// Decoded text and whether it had to be read as Windows-1252.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub legacy: bool,
+}
+
+/// Decodes the input and normalises line endings (CRLF and lone CR become LF).
+pub fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::Empty);
+    }
+    if let Some(offset) = bytes.iter().position(|&b| is_binary_byte(b)) {
+        return Err(IngestError::Binary {
+            offset,
+            byte: bytes[offset],
+        });
+    }
+    let (text, legacy) = match std::str::from_utf8(bytes) {
+        Ok(t) => (t.to_string(), false),
+        Err(_) => {
+            let (t, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (t.into_owned(), true)
+        }
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
+    Ok(Decoded { text, legacy })
+}
+
+/// Control bytes that never occur in a text document (tab, LF, CR and form feed do).
+fn is_binary_byte(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom_and_crlf() {
+        let d = decode(b"\xEF\xBB\xBFa\r\nb\rc\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.text, "a\nb\nc\n");
+        assert!(!d.legacy);
+    }
+
+    #[test]
+    fn windows_1252_is_read_and_flagged() {
+        let d = decode(b"Mali\x92s \x93goal\x94").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.text, "Mali\u{2019}s \u{201c}goal\u{201d}");
+        assert!(d.legacy);
+    }
+
+    #[test]
+    fn empty_and_binary_are_refused() {
+        assert_eq!(decode(b""), Err(IngestError::Empty));
+        assert_eq!(decode(b" \n\t\n"), Err(IngestError::Empty));
+        assert_eq!(
+            decode(b"PK\x03\x04zip"),
+            Err(IngestError::Binary { offset: 2, byte: 3 })
+        );
+    }
+}
