@@ -320,17 +320,23 @@ fn build_tree(
             // Entries arrive in number order within a depth, so pushing keeps lists sorted.
             Some(list) => list.push(e.objective()),
             None => {
-                let under = parent.map_or_else(|| "no goal".to_string(), |p| {
-                    if e.number.depth() <= 2 {
-                        format!("goal {p}, which does not exist")
-                    } else {
-                        format!("objective {p}, which does not exist")
-                    }
-                });
+                let under = parent.map_or_else(
+                    || "no goal".to_string(),
+                    |p| {
+                        if e.number.depth() <= 2 {
+                            format!("goal {p}, which does not exist")
+                        } else {
+                            format!("objective {p}, which does not exist")
+                        }
+                    },
+                );
                 diags.push(Diagnostic::new(
                     Code::OrphanObjective,
                     e.line,
-                    format!("{} is numbered under {under}", ElementKind::Objective.label(&e.number)),
+                    format!(
+                        "{} is numbered under {under}",
+                        ElementKind::Objective.label(&e.number)
+                    ),
                 ));
             }
         }

@@ -67,7 +67,10 @@ pub const FUNCTIONAL: &[(&str, &str)] = &[
     ("ISN", "international security and nonproliferation"),
     ("MED", "medical services"),
     ("OBO", "overseas buildings operations"),
-    ("OES", "oceans and international environmental and scientific affairs"),
+    (
+        "OES",
+        "oceans and international environmental and scientific affairs",
+    ),
     ("PM", "political-military affairs"),
     ("PRM", "population, refugees, and migration"),
     ("PRM", "population, refugees and migration"),

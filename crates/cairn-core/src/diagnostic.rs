@@ -6,7 +6,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How serious a finding is: any error makes `check` exit 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -37,10 +39,13 @@ impl Code {
     /// The severity every finding of this code has.
     pub fn severity(self) -> Severity {
         match self {
-            Self::DuplicateNumber | Self::OrphanObjective | Self::UnreadableInput => Severity::Error,
-            Self::TitleMismatch | Self::MissingDetail | Self::MissingField | Self::LegacyEncoding => {
-                Severity::Warning
+            Self::DuplicateNumber | Self::OrphanObjective | Self::UnreadableInput => {
+                Severity::Error
             }
+            Self::TitleMismatch
+            | Self::MissingDetail
+            | Self::MissingField
+            | Self::LegacyEncoding => Severity::Warning,
         }
     }
 

@@ -121,7 +121,13 @@ mod tests {
 
     #[test]
     fn node_round_trip() {
-        for s in ["priorities", "goal:1", "objective:3.2", "objective:1.2.3", "management:1"] {
+        for s in [
+            "priorities",
+            "goal:1",
+            "objective:3.2",
+            "objective:1.2.3",
+            "management:1",
+        ] {
             let n: Node = s.parse().unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(n.to_string(), s);
         }

@@ -195,7 +195,8 @@ impl JsonSchema for Target {
 /// Corruption" → "us-strategy-on-countering-corruption").
 pub fn kebab_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    for word in name.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '\'' || c == '’')) {
+    for word in name.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '\'' || c == '’'))
+    {
         let w: String = word
             .chars()
             .filter(|c| c.is_alphanumeric())
@@ -241,8 +242,16 @@ mod tests {
     #[test]
     fn rejects_malformed_targets() {
         for s in [
-            "", "XX-JRS", "AF-JRS/goal", "AF-JRS/goal/x", "NSS/spo", "AF-JRS/do/1",
-            "initiative/", "strategy/a/b", "af-jrs", "CDCS/spo/1",
+            "",
+            "XX-JRS",
+            "AF-JRS/goal",
+            "AF-JRS/goal/x",
+            "NSS/spo",
+            "AF-JRS/do/1",
+            "initiative/",
+            "strategy/a/b",
+            "af-jrs",
+            "CDCS/spo/1",
         ] {
             assert!(s.parse::<Target>().is_err(), "{s} accepted");
         }
@@ -259,6 +268,9 @@ mod tests {
             "national-strategy-on-gender-equity-and-equality"
         );
         assert_eq!(kebab_name("Sahel Strategy"), "sahel-strategy");
-        assert_eq!(kebab_name("Women's Economic Strategy"), "womens-economic-strategy");
+        assert_eq!(
+            kebab_name("Women's Economic Strategy"),
+            "womens-economic-strategy"
+        );
     }
 }

@@ -13,7 +13,9 @@ pub struct Number(String);
 
 /// Why a string is not an element number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{value:?} is not an element number: expected dotted positive integers such as 1, 1.2 or 1.2.3")]
+#[error(
+    "{value:?} is not an element number: expected dotted positive integers such as 1, 1.2 or 1.2.3"
+)]
 pub struct NumberError {
     pub value: String,
 }
@@ -132,7 +134,10 @@ mod tests {
     fn parses_dotted_numbers_and_rejects_others() {
         assert_eq!(Number::parse("1.2").map(|n| n.depth()), Ok(2));
         assert_eq!(Number::parse("3.").map(|n| n.to_string()), Ok("3".into()));
-        assert_eq!(Number::parse("01.02").map(|n| n.to_string()), Ok("1.2".into()));
+        assert_eq!(
+            Number::parse("01.02").map(|n| n.to_string()),
+            Ok("1.2".into())
+        );
         for bad in ["", "0", "1..2", "a", "1.x", "1.0", "-1", "12345"] {
             assert!(Number::parse(bad).is_err(), "{bad} accepted");
         }

@@ -40,9 +40,16 @@ impl StrategyKind {
     /// Recognises a cover title (case-insensitive); the inverse of [`Self::cover_title`].
     pub fn from_cover_title(text: &str) -> Option<Self> {
         let t = text.trim().to_ascii_lowercase();
-        [Self::Ics, Self::Jrs, Self::Fbs, Self::Jsp, Self::Nss, Self::Cdcs]
-            .into_iter()
-            .find(|k| t == k.cover_title().to_ascii_lowercase())
+        [
+            Self::Ics,
+            Self::Jrs,
+            Self::Fbs,
+            Self::Jsp,
+            Self::Nss,
+            Self::Cdcs,
+        ]
+        .into_iter()
+        .find(|k| t == k.cover_title().to_ascii_lowercase())
     }
 }
 

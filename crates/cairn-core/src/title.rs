@@ -43,13 +43,19 @@ mod tests {
             "Solidify gains in targeted areas. (CDCS DO2)",
             "Solidify gains in targeted areas (CDCS DO2)"
         ));
-        assert!(same("attract U.S. and foreign investment.", "attract U.S. and foreign investment"));
+        assert!(same(
+            "attract U.S. and foreign investment.",
+            "attract U.S. and foreign investment"
+        ));
         assert!(same("Mali  lays\tgroundwork", "mali lays groundwork"));
     }
 
     #[test]
     fn words_do_count() {
-        assert!(!same("improvement in the country's business", "improvement in its business"));
+        assert!(!same(
+            "improvement in the country's business",
+            "improvement in its business"
+        ));
         assert!(!same("Mali Lays", "Mali lays"));
     }
 }

@@ -1,2 +1,417 @@
-use cairn_core::Draft;
-pub fn read(_text: &str) -> Draft { todo!() }
+//! Lines → the document's layout: cover facts, sections, element headings and their labelled
+//! blocks. Paragraphs broken by a page (a sentence cut off, its rest after the footer, even
+//! turned into a bullet) are joined again here.
+
+use cairn_core::{Draft, DraftElement, ElementKind, Heading, Number, StrategyKind};
+
+use crate::lines::{self, Kind, Label, Section};
+
+/// A paragraph being gathered from consecutive lines.
+#[derive(Debug, Clone, PartialEq)]
+enum Para {
+    Heading {
+        kind: ElementKind,
+        number: Option<Number>,
+        title: String,
+    },
+    Label(Label, String),
+    Bullet(String),
+    Text(String),
+}
+
+impl Para {
+    /// Narrative that a page break may have cut in two.
+    fn narrative_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Para::Label(_, t) | Para::Bullet(t) | Para::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn narrative(&self) -> Option<&str> {
+        match self {
+            Para::Label(_, t) | Para::Bullet(t) | Para::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// Whether text ends a sentence (so what follows a break starts a new paragraph).
+fn ends_sentence(t: &str) -> bool {
+    let t = lines::unmask(t.trim_end_matches(['"', '\'', '”', '’', ')', ']', ' ']));
+    t.ends_with(['.', '!', '?', ':', ';'])
+}
+
+fn starts_lowercase(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Appends a wrapped line: a hyphen at the break joins without a space ("civilian-\nled").
+fn push_line(buf: &mut String, line: &str) {
+    let line = line.trim();
+    if line.is_empty() {
+        return;
+    }
+    if !buf.is_empty()
+        && !(buf.ends_with('-') && buf[..buf.len() - 1].ends_with(char::is_alphanumeric))
+    {
+        buf.push(' ');
+    }
+    buf.push_str(line);
+}
+
+/// Collapses runs of whitespace and turns masked escapes back into characters.
+fn finish(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    lines::unmask(&out)
+}
+
+/// Where in the document the reader is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Cover,
+    Contents,
+    Priorities,
+    Framework,
+    Detail,
+}
+
+struct Reader {
+    place: Place,
+    seen_section: bool,
+    kind: Option<StrategyKind>,
+    country: Option<String>,
+    /// Banners in the order seen.
+    banners: Vec<String>,
+    approved: Option<chrono::NaiveDate>,
+    contents_listed: Vec<Section>,
+    priorities: Vec<String>,
+    summary: Vec<Heading>,
+    detail: Vec<DraftElement>,
+    /// The block of the current detail element that narrative goes to.
+    block: Option<Label>,
+    /// A heading whose title is still to come on the next lines.
+    awaiting_title: bool,
+}
+
+impl Reader {
+    fn new() -> Self {
+        Self {
+            place: Place::Cover,
+            seen_section: false,
+            kind: None,
+            country: None,
+            banners: Vec::new(),
+            approved: None,
+            contents_listed: Vec::new(),
+            priorities: Vec::new(),
+            summary: Vec::new(),
+            detail: Vec::new(),
+            block: None,
+            awaiting_title: false,
+        }
+    }
+
+    fn enter(&mut self, section: Section) {
+        self.seen_section = true;
+        self.block = None;
+        self.awaiting_title = false;
+        self.place = match section {
+            Section::Contents => Place::Contents,
+            Section::Priorities => Place::Priorities,
+            Section::Framework => Place::Framework,
+            Section::Detail | Section::Management => Place::Detail,
+        };
+    }
+
+    /// Takes one finished paragraph that began at `line`.
+    fn take(&mut self, para: Para, line: u32) {
+        if self.awaiting_title {
+            if let Para::Text(t) | Para::Bullet(t) = &para {
+                let t = finish(t);
+                self.set_last_title(t);
+                self.awaiting_title = false;
+                return;
+            }
+            self.awaiting_title = false;
+        }
+        match para {
+            Para::Heading {
+                kind,
+                number,
+                title,
+            } => self.heading(kind, number, title, line),
+            Para::Label(label, text) => {
+                if self.place == Place::Detail && !self.detail.is_empty() {
+                    self.block = Some(label);
+                    self.append(&text);
+                } else if self.place == Place::Priorities {
+                    self.priorities.push(finish(&text));
+                }
+            }
+            Para::Bullet(text) | Para::Text(text) => match self.place {
+                Place::Priorities => {
+                    let t = finish(&text);
+                    if !t.is_empty() {
+                        self.priorities.push(t);
+                    }
+                }
+                Place::Detail => self.append(&text),
+                Place::Cover | Place::Contents | Place::Framework => {}
+            },
+        }
+    }
+
+    fn heading(&mut self, kind: ElementKind, number: Option<Number>, title: String, line: u32) {
+        // A document without a "3." heading: the second listing of an element starts the detail.
+        if self.place == Place::Framework
+            && self
+                .summary
+                .iter()
+                .any(|h| h.kind == kind && h.number == number && number.is_some())
+        {
+            self.place = Place::Detail;
+        }
+        if matches!(
+            self.place,
+            Place::Cover | Place::Contents | Place::Priorities
+        ) {
+            // Headings before any framework: a draft that starts at its goals.
+            self.place = Place::Detail;
+        }
+        let title = finish(&title);
+        self.awaiting_title = title.is_empty();
+        let h = Heading {
+            kind,
+            number,
+            title,
+            line,
+        };
+        if self.place == Place::Framework {
+            self.summary.push(h);
+        } else {
+            self.block = None;
+            self.detail.push(DraftElement {
+                heading: Some(h),
+                ..DraftElement::default()
+            });
+        }
+    }
+
+    fn set_last_title(&mut self, title: String) {
+        let h = if self.place == Place::Framework {
+            self.summary.last_mut()
+        } else {
+            self.detail.last_mut().and_then(|e| e.heading.as_mut())
+        };
+        if let Some(h) = h {
+            h.title = title;
+        }
+    }
+
+    /// Adds a paragraph to the current block of the current detail element. Unlabelled
+    /// narrative under a goal is its description, under an objective its justification.
+    fn append(&mut self, text: &str) {
+        let text = finish(text);
+        let Some(e) = self.detail.last_mut() else {
+            return;
+        };
+        let Some(kind) = e.heading.as_ref().map(|h| h.kind) else {
+            return;
+        };
+        let label = self.block.unwrap_or(if kind == ElementKind::Goal {
+            Label::Description
+        } else {
+            Label::Justification
+        });
+        self.block = Some(label);
+        let slot = match label {
+            Label::Description => &mut e.description,
+            Label::Justification => &mut e.justification,
+            Label::Linkages => &mut e.linkages,
+            Label::Risks => &mut e.risks,
+        };
+        match slot {
+            Some(existing) if !text.is_empty() => {
+                existing.push_str("\n\n");
+                existing.push_str(&text);
+            }
+            Some(_) => {}
+            None => *slot = Some(text),
+        }
+        // An empty label ("Risks" alone on its line) is filled by what follows.
+        if slot.as_deref() == Some("") {
+            *slot = None;
+        }
+    }
+
+    fn cover_line(&mut self, kind: &Kind) {
+        match kind {
+            Kind::CoverTitle(k, country) => {
+                if self.kind.is_none() {
+                    self.kind = Some(*k);
+                    if let Some(c) = country {
+                        self.country = Some(if lines::is_country_caps(c) {
+                            lines::country_name(c)
+                        } else {
+                            c.clone()
+                        });
+                    }
+                }
+            }
+            Kind::Text(t) | Kind::Bullet(t)
+                if self.place == Place::Cover
+                    && self.country.is_none()
+                    && self.kind.is_some()
+                    && lines::is_country_caps(t) =>
+            {
+                self.country = Some(lines::country_name(&lines::unmask(t)));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads the layout of a decoded document into a draft for the core to assemble.
+pub fn read(text: &str) -> Draft {
+    let mut r = Reader::new();
+    let mut pending: Option<(Para, u32)> = None;
+    // A blank line (or page furniture after one) since the pending paragraph's last line.
+    let mut gap = false;
+    for (i, raw) in text.split('\n').enumerate() {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let kind = lines::classify(raw);
+        match &kind {
+            Kind::Blank => {
+                gap = true;
+                continue;
+            }
+            Kind::Furniture => continue,
+            Kind::Banner(b) => {
+                if !r.banners.contains(b) {
+                    r.banners.push(b.clone());
+                }
+                continue;
+            }
+            Kind::Approved(d) => {
+                r.approved = r.approved.or(*d);
+                continue;
+            }
+            _ => {}
+        }
+        if !r.seen_section {
+            r.cover_line(&kind);
+            if matches!(kind, Kind::CoverTitle(..)) {
+                continue;
+            }
+        } else if matches!(kind, Kind::CoverTitle(..)) {
+            // A running header that repeats the cover title.
+            continue;
+        }
+        if r.place == Place::Contents {
+            if let Kind::Section { section, listed } = kind {
+                if listed || !r.contents_listed.contains(&section) {
+                    r.contents_listed.push(section);
+                    continue;
+                }
+            } else if is_contents_entry(raw) {
+                continue;
+            }
+        }
+        let continues = |p: &Para| -> bool {
+            match (&kind, p) {
+                (Kind::Text(t), Para::Heading { title, .. }) => {
+                    !gap && !title.is_empty() && (!ends_sentence(title) || starts_lowercase(t))
+                }
+                (Kind::Text(_), Para::Label(..) | Para::Bullet(_) | Para::Text(_)) => {
+                    !gap || p.narrative().is_some_and(|t| !ends_sentence(t))
+                }
+                // A page break that turned a sentence's rest into a bullet.
+                (Kind::Bullet(t), Para::Label(_, prev) | Para::Bullet(prev) | Para::Text(prev)) => {
+                    gap && !ends_sentence(prev) && starts_lowercase(t)
+                }
+                _ => false,
+            }
+        };
+        if let Some((p, _)) = pending.as_mut()
+            && continues(p)
+        {
+            let t = match &kind {
+                Kind::Text(t) | Kind::Bullet(t) => t,
+                _ => "",
+            };
+            match p {
+                Para::Heading { title, .. } => push_line(title, t),
+                other => {
+                    if let Some(buf) = other.narrative_mut() {
+                        push_line(buf, t);
+                    }
+                }
+            }
+            gap = false;
+            continue;
+        }
+        if let Some((p, l)) = pending.take() {
+            r.take(p, l);
+        }
+        gap = false;
+        let para = match kind {
+            // Taken at once: the lines that follow are read in the new section's terms.
+            Kind::Section { section, .. } => {
+                r.enter(section);
+                continue;
+            }
+            Kind::Heading {
+                kind,
+                number,
+                title,
+            } => Para::Heading {
+                kind,
+                number,
+                title,
+            },
+            Kind::Label { label, text } => Para::Label(label, text),
+            Kind::Bullet(t) => Para::Bullet(t),
+            Kind::Text(t) => Para::Text(t),
+            Kind::Blank
+            | Kind::Furniture
+            | Kind::Banner(_)
+            | Kind::Approved(_)
+            | Kind::CoverTitle(..) => continue,
+        };
+        pending = Some((para, line_no));
+    }
+    if let Some((p, l)) = pending.take() {
+        r.take(p, l);
+    }
+    let marking = r
+        .banners
+        .iter()
+        .find(|b| b.eq_ignore_ascii_case("FOR PUBLIC RELEASE"))
+        .or(r.banners.first())
+        .cloned();
+    let kind = r.kind.unwrap_or(StrategyKind::Ics);
+    Draft {
+        kind,
+        country: r.country,
+        title: kind.cover_title().to_string(),
+        marking,
+        approved: r.approved,
+        priorities: r.priorities,
+        summary: r.summary,
+        detail: r.detail,
+    }
+}
+
+/// A contents line of any other kind: text followed by dot leaders or a tab and a page number.
+fn is_contents_entry(raw: &str) -> bool {
+    let t = raw.trim_end();
+    let body = t.trim_end_matches(|c: char| c.is_ascii_digit());
+    body.len() < t.len() && (body.ends_with('\t') || body.ends_with("..") || body.ends_with('…'))
+}
