@@ -278,17 +278,21 @@ fn build_tree(
     // Stable: duplicates keep document order.
     entries.sort_by(|a, b| a.number.cmp(&b.number));
     let mut goals: Vec<Goal> = Vec::new();
+    let mut goal_at: HashMap<Number, usize> = HashMap::new();
     let mut managements = Vec::new();
     let mut objectives: Vec<Entry> = Vec::new();
     for e in entries {
         match e.kind {
-            ElementKind::Goal => goals.push(Goal {
-                number: e.number,
-                title: e.title,
-                description: e.blocks.description,
-                links: Vec::new(),
-                objectives: Vec::new(),
-            }),
+            ElementKind::Goal => {
+                goal_at.entry(e.number.clone()).or_insert(goals.len());
+                goals.push(Goal {
+                    number: e.number,
+                    title: e.title,
+                    description: e.blocks.description,
+                    links: Vec::new(),
+                    objectives: Vec::new(),
+                });
+            }
             ElementKind::ManagementObjective => managements.push(ManagementObjective {
                 number: e.number,
                 title: e.title,
@@ -300,34 +304,39 @@ fn build_tree(
             ElementKind::Objective => objectives.push(e),
         }
     }
-    // Shallow first, so that every parent is in place before its children.
+    // Shallow first, so that every parent is in place before its children. Each placed
+    // objective is remembered by its path (goal index, then child indices) so that placing
+    // stays linear in the number of elements.
     objectives.sort_by_key(|e| e.number.depth());
+    let mut path_of: HashMap<Number, (usize, Vec<usize>)> = HashMap::new();
     for e in objectives {
         let parent = e.positional_parent.clone().or_else(|| e.number.parent());
-        let placed = match &parent {
-            Some(p) if e.number.depth() <= 2 => goals
-                .iter_mut()
-                .find(|g| &g.number == p)
-                .map(|g| &mut g.objectives),
-            Some(p) => goals
-                .iter_mut()
-                .flat_map(|g| g.objectives.iter_mut())
-                .find_map(|o| find_objective(o, p))
-                .map(|o| &mut o.sub_objectives),
-            None => None,
-        };
-        match placed {
-            // Entries arrive in number order within a depth, so pushing keeps lists sorted.
-            Some(list) => list.push(e.objective()),
+        let under_goal = e.number.depth() <= 2 || e.positional_parent.is_some();
+        let place = parent.as_ref().and_then(|p| {
+            if under_goal {
+                goal_at.get(p).map(|&g| (g, Vec::new()))
+            } else {
+                path_of.get(p).cloned()
+            }
+        });
+        match place {
+            Some((g, path)) => {
+                let mut list = &mut goals[g].objectives;
+                for &i in &path {
+                    list = &mut list[i].sub_objectives;
+                }
+                let mut own = path;
+                own.push(list.len());
+                path_of.entry(e.number.clone()).or_insert((g, own));
+                // Entries arrive in number order within a depth, so pushing keeps lists sorted.
+                list.push(e.objective());
+            }
             None => {
                 let under = parent.map_or_else(
                     || "no goal".to_string(),
                     |p| {
-                        if e.number.depth() <= 2 {
-                            format!("goal {p}, which does not exist")
-                        } else {
-                            format!("objective {p}, which does not exist")
-                        }
+                        let kind = if under_goal { "goal" } else { "objective" };
+                        format!("{kind} {p}, which does not exist")
                     },
                 );
                 diags.push(Diagnostic::new(
@@ -342,13 +351,4 @@ fn build_tree(
         }
     }
     (goals, managements)
-}
-
-fn find_objective<'a>(o: &'a mut Objective, number: &Number) -> Option<&'a mut Objective> {
-    if &o.number == number {
-        return Some(o);
-    }
-    o.sub_objectives
-        .iter_mut()
-        .find_map(|s| find_objective(s, number))
 }

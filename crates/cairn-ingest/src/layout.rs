@@ -38,8 +38,10 @@ impl Para {
 
 /// Whether text ends a sentence (so what follows a break starts a new paragraph).
 fn ends_sentence(t: &str) -> bool {
-    let t = lines::unmask(t.trim_end_matches(['"', '\'', '”', '’', ')', ']', ' ']));
-    t.ends_with(['.', '!', '?', ':', ';'])
+    let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', ' ']);
+    t.chars()
+        .next_back()
+        .is_some_and(|c| lines::unmask(c.encode_utf8(&mut [0; 4])).ends_with(['.', '!', '?', ':', ';']))
 }
 
 fn starts_lowercase(t: &str) -> bool {
@@ -52,9 +54,8 @@ fn push_line(buf: &mut String, line: &str) {
     if line.is_empty() {
         return;
     }
-    if !buf.is_empty()
-        && !(buf.ends_with('-') && buf[..buf.len() - 1].ends_with(char::is_alphanumeric))
-    {
+    let hyphen_break = buf.ends_with('-') && buf[..buf.len() - 1].ends_with(char::is_alphanumeric);
+    if !buf.is_empty() && !hyphen_break {
         buf.push(' ');
     }
     buf.push_str(line);
@@ -62,6 +63,15 @@ fn push_line(buf: &mut String, line: &str) {
 
 /// Collapses runs of whitespace and turns masked escapes back into characters.
 fn finish(t: &str) -> String {
+    let b = t.as_bytes();
+    let tidy = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && !b.iter().any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
+        && (t.is_ascii() || !t.chars().any(|c| c.is_whitespace() && c != ' '));
+    if tidy {
+        return lines::unmask(t);
+    }
     let mut out = String::with_capacity(t.len());
     for w in t.split_whitespace() {
         if !out.is_empty() {
@@ -253,16 +263,14 @@ impl Reader {
 
     fn cover_line(&mut self, kind: &Kind) {
         match kind {
-            Kind::CoverTitle(k, country) => {
-                if self.kind.is_none() {
-                    self.kind = Some(*k);
-                    if let Some(c) = country {
-                        self.country = Some(if lines::is_country_caps(c) {
-                            lines::country_name(c)
-                        } else {
-                            c.clone()
-                        });
-                    }
+            Kind::CoverTitle(k, country) if self.kind.is_none() => {
+                self.kind = Some(*k);
+                if let Some(c) = country {
+                    self.country = Some(if lines::is_country_caps(c) {
+                        lines::country_name(c)
+                    } else {
+                        c.clone()
+                    });
                 }
             }
             Kind::Text(t) | Kind::Bullet(t)

@@ -61,6 +61,10 @@ const MASK_BASE: u32 = 0xE000;
 
 /// Turns masked escapes back into the characters they stand for.
 pub fn unmask(s: &str) -> String {
+    // Masked characters are U+E000..U+E07F, whose UTF-8 starts with 0xEE.
+    if !s.as_bytes().contains(&0xEE) {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| {
             let v = c as u32;
@@ -133,8 +137,11 @@ fn strip_structure(line: &str) -> Stripped<'_> {
 
 /// Removes emphasis markers and masks backslash escapes.
 fn clean(s: &str) -> (String, bool) {
-    let mut out = String::with_capacity(s.len());
     let starts_bold = s.starts_with("**") || s.starts_with("__");
+    if !s.bytes().any(|b| matches!(b, b'\\' | b'*' | b'_')) {
+        return (s.to_string(), false);
+    }
+    let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -142,6 +149,11 @@ fn clean(s: &str) -> (String, bool) {
                 Some(&n) if n.is_ascii_punctuation() => {
                     chars.next();
                     out.push(char::from_u32(MASK_BASE + n as u32).unwrap_or(n));
+                }
+                // "\• item": bullets were stripped before this, so the glyph is plain text.
+                Some(&n) if !n.is_ascii() && is_bullet_glyph(n) => {
+                    chars.next();
+                    out.push(n);
                 }
                 _ => out.push(c),
             },
@@ -225,6 +237,10 @@ fn furniture(t: &str) -> Option<Kind> {
             return Some(Kind::Approved(date));
         }
     }
+    // Footers are short; prose is not searched for them.
+    if t.len() > 80 {
+        return None;
+    }
     if is_page_number(t) {
         return Some(Kind::Furniture);
     }
@@ -248,6 +264,9 @@ fn furniture(t: &str) -> Option<Kind> {
 
 /// "12", "Page 3", "Page 3 of 14", "- 3 -", "3 | Page".
 fn is_page_number(t: &str) -> bool {
+    if t.len() > 24 {
+        return false;
+    }
     let t = t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '|'));
     let words: Vec<&str> = t.split_whitespace().collect();
     let num = |w: &str| !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit());

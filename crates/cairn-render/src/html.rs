@@ -160,14 +160,24 @@ fn open_section(section: &Section, page: &mut Page) {
 
 /// A goal of the compact outline with its objectives nested below, each linking to its detail.
 fn summary_goal(goal: &Goal, page: &mut Page) {
-    page.line(&format!(
+    let item = format!(
         "<li><a href=\"#{}\"><strong>{}:</strong></a> {}",
         outline::goal_id(goal),
         escape(&outline::goal_label(goal)),
         escape(&outline::one_line(&goal.title))
-    ));
-    summary_objectives(&goal.objectives, page);
-    page.line("</li>");
+    );
+    summary_item(&item, &goal.objectives, page);
+}
+
+/// A list item of the outline, closed on its own line when a nested list follows.
+fn summary_item(item: &str, children: &[Objective], page: &mut Page) {
+    if children.is_empty() {
+        page.line(&format!("{item}</li>"));
+    } else {
+        page.line(item);
+        summary_objectives(children, page);
+        page.line("</li>");
+    }
 }
 
 fn summary_objectives(objectives: &[Objective], page: &mut Page) {
@@ -176,14 +186,13 @@ fn summary_objectives(objectives: &[Objective], page: &mut Page) {
     }
     page.line("<ul>");
     for o in objectives {
-        page.line(&format!(
+        let item = format!(
             "<li><a href=\"#{}\"><strong>{}:</strong></a> {}",
             outline::objective_id(o),
             escape(&outline::summary_objective_label(o)),
             escape(&outline::one_line(&o.title))
-        ));
-        summary_objectives(&o.sub_objectives, page);
-        page.line("</li>");
+        );
+        summary_item(&item, &o.sub_objectives, page);
     }
     page.line("</ul>");
 }

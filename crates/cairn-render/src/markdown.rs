@@ -2,7 +2,7 @@
 //! `#` headings for the cover, sections and elements, `**Label:** text` for narrative blocks,
 //! `- ` bullets for the compact outline.
 
-use cairn_core::{Goal, ManagementObjective, Objective, Strategy};
+use cairn_core::{Goal, ManagementObjective, Objective, Strategy, StrategyKind};
 
 use crate::outline::{self, Section};
 
@@ -161,44 +161,88 @@ fn title(text: &str) -> String {
     escape(&outline::one_line(text))
 }
 
-/// Words that open structure when a paragraph starts with them (optionally numbered) and a
-/// ':' or '|' follows: narrative labels, element headings, the table of contents and the
-/// cover's approval line (also running page furniture). Longest first, so that "Mission
-/// Objective" wins over "Objective".
+/// Words that make the importer read a paragraph as structure when they open it and a
+/// separator follows (':', '|', '-', or a dotted number such as "Goal 1." or "Objective 1.1"):
+/// element headings, narrative labels and section names, in the spellings it accepts.
 const STRUCTURE_WORDS: &[&str] = &[
+    "Mission Management Objective",
+    "Management Objectives",
     "Management Objective",
-    "Mission Objective",
-    "Table of Contents",
+    "Mission Sub-Objective",
+    "Mission Sub Objective",
     "Sub-Objective",
     "Sub Objective",
-    "Justification",
-    "Mission Goal",
-    "Description",
+    "Subobjective",
+    "Mission Objective",
     "Objective",
-    "Approved",
-    "Linkages",
-    "Risks",
+    "Mission Goals and Objectives",
+    "Mission Goals & Objectives",
+    "Goals and Objectives",
+    "Mission Goal",
     "Goal",
+    "Risks and Mitigations",
+    "Risks and Mitigation",
+    "Risk and Mitigation",
+    "Justification",
+    "Description",
+    "Linkages",
+    "Linkage",
+    "Risks",
+    "Risk",
+    "Table of Contents",
+    "Contents",
+    "Chief of Mission Priorities",
+    "Chief of Office Priorities",
+    "Mission Strategic Framework",
+    "Strategic Framework",
 ];
 
-/// Characters that start a list item (or, for the importer, a bullet) at the start of a line.
-const LEADING_BULLETS: &[char] = &['-', '+', '•'];
+/// Openings the importer reads as a whole cover or furniture line when the rest looks like a
+/// country or a date ("Integrated Country Strategy – Mali", "Approved May 5, 2022"): the
+/// cover titles of every strategy kind, and "Approved".
+fn whole_line_words() -> impl Iterator<Item = &'static str> {
+    [
+        StrategyKind::Ics,
+        StrategyKind::Jrs,
+        StrategyKind::Fbs,
+        StrategyKind::Jsp,
+        StrategyKind::Nss,
+        StrategyKind::Cdcs,
+    ]
+    .into_iter()
+    .map(StrategyKind::cover_title)
+    .chain(["Approved"])
+}
+
+/// Bullet glyphs the importer strips from the start of a line when a space follows. The
+/// ASCII ones are also CommonMark list markers ('*' is escaped everywhere anyway).
+const LEADING_BULLETS: &[char] = &['-', '+', '•', '●', '▪', '◦', '‣', '■', '□', '➢', '➤', '·'];
 
 /// Escapes one paragraph (or title) of plain text so that it reads the same in any CommonMark
 /// viewer and parses back to the same text with the importer, which removes `\X` escapes of
-/// ASCII punctuation:
+/// ASCII punctuation before it looks for structure:
 /// - inline markup everywhere: `\ * _ ` [ ] < > # | ~`, and `&` where it would start an entity
 ///   reference;
-/// - block markers at the start: a leading `-`, `+` or `•`, and digits followed by `.` or `)`
-///   and a space (an ordered list item);
-/// - a paragraph that starts like structure the importer recognises ("Risks:", "Objective
-///   1.2:", "Table of Contents |"): the ':' after the word and optional number becomes `\:`
-///   (a '|' is escaped anyway).
+/// - block markers at the start: a leading `-` or `+`, a leading bullet glyph followed by a
+///   space, digits followed by `.` or `)` and a space (an ordered list item), and a paragraph
+///   made only of rule characters ("===");
+/// - a paragraph that opens like structure the importer recognises: after a heading, label or
+///   section word ("Risks:", "Objective 1.1:", "Goal 2.", "Table of Contents |"), the first
+///   dot of a number and the separator ':', '|' or '-' are escaped; after a cover title or
+///   "Approved", the first ASCII punctuation is.
+///
+/// What no ASCII escape can protect is left as written: a separator that is an en or em dash,
+/// a bare "Goal 2", an all-capitals label followed by a space ("RISKS remain"), a paragraph
+/// that is only a banner or a page number.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
+    let mut chars = rest.chars();
+    let (first, second) = (chars.next(), chars.next());
 
-    if let Some(c) = rest.chars().next().filter(|c| LEADING_BULLETS.contains(c)) {
+    if let Some(c) = first.filter(|c| {
+        LEADING_BULLETS.contains(c) && (c.is_ascii() || matches!(second, Some(' ' | '\t')))
+    }) {
         out.push('\\');
         out.push(c);
         rest = &rest[c.len_utf8()..];
@@ -211,15 +255,21 @@ pub(crate) fn escape(text: &str) -> String {
     }
 
     // After a leading bullet the importer could still see a label ("- Risks: …").
-    let structure_at = rest.len() - rest.trim_start().len();
-    let colon = structure_colon(&rest[structure_at..]).map(|i| i + structure_at);
+    let opening = rest.len() - rest.trim_start().len();
+    let structural: Vec<usize> = structure_escapes(&rest[opening..])
+        .into_iter()
+        .map(|i| i + opening)
+        .collect();
+    let rule = rest
+        .chars()
+        .all(|c| matches!(c, '-' | '_' | '=' | '*' | ' '));
 
     for (i, c) in rest.char_indices() {
         let escaped = match c {
             '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~' => true,
-            ':' => colon == Some(i),
             '&' => starts_entity(&rest[i + 1..]),
-            _ => false,
+            '=' => rule,
+            _ => structural.contains(&i),
         };
         if escaped {
             out.push('\\');
@@ -235,23 +285,45 @@ fn ordered_marker_len(text: &str) -> Option<usize> {
     if digits == 0 {
         return None;
     }
-    let after = &text[digits..];
-    let mut chars = after.chars();
-    match (chars.next(), chars.next()) {
+    let mut after = text[digits..].chars();
+    match (after.next(), after.next()) {
         (Some('.' | ')'), None) => Some(digits + 1),
         (Some('.' | ')'), Some(c)) if c.is_whitespace() => Some(digits + 1),
         _ => None,
     }
 }
 
-/// Byte offset of the ':' in "Word[ number]:" at the start of `text`, when Word is one of the
-/// structure words (case-insensitive).
-fn structure_colon(text: &str) -> Option<usize> {
-    let word = STRUCTURE_WORDS.iter().find(|w| {
-        text.get(..w.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(w))
-    })?;
-    let mut i = word.len();
+/// The longest of `words` that opens `text` (case-insensitive); its length. Unless `allow_glued`,
+/// the word must not be glued to a following letter, digit or hyphen ("Goals",
+/// "Goal-based" are prose), as the importer's headings and labels require.
+fn opening_word<'a>(
+    text: &str,
+    words: impl Iterator<Item = &'a str>,
+    allow_glued: bool,
+) -> Option<usize> {
+    words
+        .filter(|w| {
+            text.get(..w.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(w))
+                && (allow_glued
+                    || !text[w.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '-'))
+        })
+        .map(str::len)
+        .max()
+}
+
+/// Byte offsets, in `text`, of the punctuation that would let the importer read the opening
+/// of `text` as structure.
+fn structure_escapes(text: &str) -> Vec<usize> {
+    if let Some(len) = opening_word(text, whole_line_words(), true) {
+        return text[len..]
+            .find(|c: char| c.is_ascii_punctuation())
+            .map(|i| vec![len + i])
+            .unwrap_or_default();
+    }
+    let Some(mut i) = opening_word(text, STRUCTURE_WORDS.iter().copied(), false) else {
+        return Vec::new();
+    };
     let bytes = text.as_bytes();
     let skip_spaces = |mut i: usize| {
         while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
@@ -259,6 +331,7 @@ fn structure_colon(text: &str) -> Option<usize> {
         }
         i
     };
+    let mut out = Vec::new();
     i = skip_spaces(i);
     let number_start = i;
     while bytes
@@ -267,14 +340,18 @@ fn structure_colon(text: &str) -> Option<usize> {
     {
         i += 1;
     }
-    // A word glued to the label ("Goals:", "Risksome:") is not the label.
-    if i == word.len() && bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric()) {
-        return None;
+    let number = &text[number_start..i];
+    // "Goal 2. Title" and a bare "Objective 1.1" are headings without any separator; an
+    // escaped first dot ends the number there and leaves nothing that separates.
+    let bare = text[i..].trim().is_empty();
+    if let Some(dot) = number.find('.').filter(|_| number.ends_with('.') || bare) {
+        out.push(number_start + dot);
     }
-    if i > number_start {
-        i = skip_spaces(i);
+    i = skip_spaces(i);
+    if matches!(bytes.get(i), Some(b':' | b'|' | b'-')) {
+        out.push(i);
     }
-    (bytes.get(i) == Some(&b':')).then_some(i)
+    out
 }
 
 /// Whether the text after an '&' would make it an entity or character reference
@@ -315,7 +392,7 @@ mod tests {
     fn entity_references_are_escaped_but_bare_ampersands_are_not() {
         assert_eq!(
             escape("&amp; &#38; &#x26; & &x"),
-            r"\&amp; \&#38; \&#x26; & &x"
+            r"\&amp; \&\#38; \&\#x26; & &x"
         );
     }
 
@@ -336,26 +413,89 @@ mod tests {
     }
 
     #[test]
-    fn structure_words_at_the_start_lose_their_colon() {
-        assert_eq!(escape("Risks: none."), r"Risks\: none.");
-        assert_eq!(escape("RISKS: none."), r"RISKS\: none.");
-        assert_eq!(escape("justification : yes."), r"justification \: yes.");
-        assert_eq!(
-            escape("Objective 1.1: not a heading."),
-            r"Objective 1.1\: not a heading."
-        );
-        assert_eq!(escape("Mission Goal 2 | x."), r"Mission Goal 2 \| x.");
-        assert_eq!(escape("Sub-Objective 1.1.1: x"), r"Sub-Objective 1.1.1\: x");
-        assert_eq!(
-            escape("Management Objective: x"),
-            r"Management Objective\: x"
-        );
-        assert_eq!(escape("Table of Contents: x"), r"Table of Contents\: x");
-        assert_eq!(escape("Approved: May 5, 2022."), r"Approved\: May 5, 2022.");
-        assert_eq!(escape("- Risks: x"), r"\- Risks\: x");
-        // Only the first colon, and only at the start.
-        assert_eq!(escape("Risks: a: b"), r"Risks\: a: b");
-        assert_eq!(escape("The Risks: x"), "The Risks: x");
-        assert_eq!(escape("Goal setting matters: x"), "Goal setting matters: x");
+    fn structure_words_at_the_start_lose_their_separator() {
+        for (text, escaped) in [
+            ("Risks: none.", r"Risks\: none."),
+            ("RISKS: none.", r"RISKS\: none."),
+            ("risk : yes.", r"risk \: yes."),
+            ("Risks and mitigations: x", r"Risks and mitigations\: x"),
+            ("Linkage - x", r"Linkage \- x"),
+            ("justification : yes.", r"justification \: yes."),
+            ("Description: x", r"Description\: x"),
+            (
+                "Objective 1.1: not a heading.",
+                r"Objective 1.1\: not a heading.",
+            ),
+            ("Mission Goal 2 | x.", r"Mission Goal 2 \| x."),
+            ("Sub-Objective 1.1.1: x", r"Sub-Objective 1.1.1\: x"),
+            ("Subobjective 2 - x", r"Subobjective 2 \- x"),
+            ("Management Objective: x", r"Management Objective\: x"),
+            (
+                "Mission Management Objective 2: x",
+                r"Mission Management Objective 2\: x",
+            ),
+            ("Table of Contents: x", r"Table of Contents\: x"),
+            ("Contents:", r"Contents\:"),
+            (
+                "Mission Strategic Framework:",
+                r"Mission Strategic Framework\:",
+            ),
+            ("Goals and Objectives:", r"Goals and Objectives\:"),
+            ("- Risks: x", r"\- Risks\: x"),
+            // Numbered headings without a separator.
+            ("Goal 2.", r"Goal 2\."),
+            ("Goal 2. Next sentence.", r"Goal 2\. Next sentence."),
+            ("Objective 1.1", r"Objective 1\.1"),
+            ("Goal 1.: x", r"Goal 1\.\: x"),
+            // Only the first separator, and only at the start.
+            ("Risks: a: b", r"Risks\: a: b"),
+            ("The Risks: x", "The Risks: x"),
+            ("Objective 1.1 is on track.", "Objective 1.1 is on track."),
+            ("Goal setting matters: x", "Goal setting matters: x"),
+            ("Goals: plural.", "Goals: plural."),
+            ("Goal-based: x", "Goal-based: x"),
+            ("Risky times: x", "Risky times: x"),
+        ] {
+            assert_eq!(escape(text), escaped, "{text}");
+        }
+    }
+
+    #[test]
+    fn cover_and_approval_openings_lose_their_first_punctuation() {
+        for (text, escaped) in [
+            ("Approved: May 5, 2022.", r"Approved\: May 5, 2022."),
+            ("Approved May 5, 2022.", r"Approved May 5\, 2022."),
+            ("Approved 05/05/2022", r"Approved 05\/05/2022"),
+            (
+                "Integrated Country Strategy for Mali.",
+                r"Integrated Country Strategy for Mali\.",
+            ),
+            (
+                "Joint Regional Strategy - Africa",
+                r"Joint Regional Strategy \- Africa",
+            ),
+            (
+                "Integrated Country Strategys",
+                "Integrated Country Strategys",
+            ),
+        ] {
+            assert_eq!(escape(text), escaped, "{text}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_bullets_are_escaped_only_where_they_would_be_bullets() {
+        assert_eq!(escape("• dot."), r"\• dot.");
+        assert_eq!(escape("● Risks: x"), r"\● Risks\: x");
+        assert_eq!(escape("•dot."), "•dot.");
+        assert_eq!(escape("•"), "•");
+        assert_eq!(escape("a • b"), "a • b");
+    }
+
+    #[test]
+    fn rule_lines_are_escaped() {
+        assert_eq!(escape("==="), r"\=\=\=");
+        assert_eq!(escape("= = ="), r"\= \= \=");
+        assert_eq!(escape("a == b"), "a == b");
     }
 }

@@ -25,7 +25,10 @@ fn objective(number_text: &str, title: &str) -> Objective {
 /// blocks present and absent, multi-paragraph blocks, text that needs escaping, one
 /// unnumbered management objective.
 pub fn small_strategy() -> cairn_core::Strategy {
-    let mut o11 = objective("1.1", "Mali lays the groundwork for a civilian-led government.");
+    let mut o11 = objective(
+        "1.1",
+        "Mali lays the groundwork for a civilian-led government.",
+    );
     o11.justification = Some(
         "Elections matter.\n\nRisks: a sentence that looks like a label, and *stars*, _underscores_ and <tags>."
             .into(),
@@ -38,7 +41,10 @@ pub fn small_strategy() -> cairn_core::Strategy {
     s1111.risks = Some("Objective 1.1: not a heading.".into());
     s111.sub_objectives.push(s1111);
     o11.sub_objectives.push(s111);
-    let o12 = objective("1.2", "Mali perceives the United States as a trusted partner.");
+    let o12 = objective(
+        "1.2",
+        "Mali perceives the United States as a trusted partner.",
+    );
 
     cairn_core::Strategy {
         kind: StrategyKind::Ics,
@@ -111,6 +117,15 @@ const SENTENCES: &[&str] = &[
     "Élections à Ségou et Kidal.",
     "Mali's 2020 coup triggered restrictions on 7031(c) grounds.",
     "Rates fell by 1.5 percent.",
+    "Goal 2.",
+    "Objective 1.1 is on track.",
+    "Risk and mitigation: not a label.",
+    "Linkage - not a label.",
+    "Description: a sentence.",
+    "Approved May 5, 2022.",
+    "Integrated Country Strategy for Mali.",
+    "Contents: a box of papers.",
+    "=== is not a rule.",
     "Al-Qa'ida-linked groups spread to 3 regions.",
 ];
 
@@ -234,14 +249,16 @@ pub fn arb_strategy() -> impl Strategy<Value = cairn_core::Strategy> {
             management_objectives: managements
                 .into_iter()
                 .enumerate()
-                .map(|(i, (title, justification, linkages, risks))| ManagementObjective {
-                    number: Number::nth(i + 1),
-                    title,
-                    justification,
-                    linkages,
-                    risks,
-                    links: Vec::new(),
-                })
+                .map(
+                    |(i, (title, justification, linkages, risks))| ManagementObjective {
+                        number: Number::nth(i + 1),
+                        title,
+                        justification,
+                        linkages,
+                        risks,
+                        links: Vec::new(),
+                    },
+                )
                 .collect(),
             figures: Vec::new(),
         },

@@ -1,0 +1,300 @@
+//! Linkages → links: reads references to higher strategies out of narrative text (PRODUCT.md
+//! §2, "Link targets").
+//!
+//! One linear pass of a hand-written tokenizer per text, then three readers over its tokens:
+//! [`framework`] finds mentions of the JRS, FBS, JSP, NSS and CDCS with the bureau their words
+//! name; [`refs`] reads element lists ("Goals 1, 3, and 4") and binds each to the mention it
+//! belongs to ("… of the Africa Bureau's Joint Regional Strategy", "AF JRS Objectives …", "…
+//! and its objectives …"); [`names`] reads initiatives and other named strategies. A mention
+//! no numbered reference binds to yields the framework alone. What cannot be bound yields
+//! nothing: the text stays verbatim beside the links.
+
+mod framework;
+mod names;
+mod refs;
+mod token;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+
+use cairn_core::link::{Element, Framework};
+use cairn_core::{Link, Objective, Relation, Strategy, Target};
+
+use framework::{Family, Mention};
+use names::Named;
+use refs::Bound;
+use token::{Text, Tok};
+
+/// Fills every element's `links`: goals from their Description, objectives (at any depth)
+/// from their Linkages and the CDCS marker of their title ("(CDCS DO1)", an `equivalent`
+/// link), management objectives from their Linkages. Earlier links are replaced.
+pub fn resolve(strategy: &mut Strategy) {
+    let mut reader = Reader::default();
+    reader.jrs_bureau = document_bureau(strategy, &mut reader);
+    for goal in &mut strategy.goals {
+        goal.links = match &goal.description {
+            Some(text) => reader.read(text),
+            None => Vec::new(),
+        };
+        for objective in &mut goal.objectives {
+            resolve_objective(objective, &mut reader);
+        }
+    }
+    for m in &mut strategy.management_objectives {
+        m.links = match &m.linkages {
+            Some(text) => reader.read(text),
+            None => Vec::new(),
+        };
+    }
+}
+
+/// The `supports` links of one Linkages or Description text. `jrs_bureau` is the regional
+/// bureau a JRS named without one belongs to ("the JRS"); without it such mentions yield
+/// nothing.
+pub fn read(text: &str, jrs_bureau: Option<&str>) -> Vec<Link> {
+    let mut reader = Reader {
+        jrs_bureau: jrs_bureau.map(str::to_string),
+        ..Reader::default()
+    };
+    reader.read(text)
+}
+
+/// The `equivalent` links of an objective's title: its CDCS marker ("(CDCS DO1)" →
+/// `CDCS/do/1`, "(CDCS SpO)" → `CDCS/spo`).
+pub fn read_title(title: &str) -> Vec<Link> {
+    Reader::default().read_title(title)
+}
+
+fn resolve_objective(objective: &mut Objective, reader: &mut Reader) {
+    let mut links = reader.read_title(&objective.title);
+    if let Some(text) = &objective.linkages {
+        links.extend(reader.read(text));
+    }
+    objective.links = dedupe(links);
+    for sub in &mut objective.sub_objectives {
+        resolve_objective(sub, reader);
+    }
+}
+
+/// The regional bureau of the document's JRS when every JRS it names with a bureau names the
+/// same one.
+fn document_bureau(strategy: &Strategy, reader: &mut Reader) -> Option<String> {
+    let mut found: Option<String> = None;
+    let mut several = false;
+    let mut visit = |text: &str, reader: &mut Reader| {
+        if several || !(text.contains("JRS") || text.contains("egional")) {
+            return;
+        }
+        for code in reader.jrs_bureaus(text) {
+            match &found {
+                Some(f) if *f != code => several = true,
+                Some(_) => {}
+                None => found = Some(code),
+            }
+        }
+    };
+    for p in &strategy.priorities {
+        visit(p, reader);
+    }
+    for g in &strategy.goals {
+        visit(&g.title, reader);
+        for text in g.description.iter() {
+            visit(text, reader);
+        }
+        for o in g.objectives.iter().flat_map(Objective::walk) {
+            visit(&o.title, reader);
+            for text in [&o.justification, &o.linkages, &o.risks]
+                .into_iter()
+                .flatten()
+            {
+                visit(text, reader);
+            }
+        }
+    }
+    for m in &strategy.management_objectives {
+        visit(&m.title, reader);
+        for text in [&m.justification, &m.linkages, &m.risks]
+            .into_iter()
+            .flatten()
+        {
+            visit(text, reader);
+        }
+    }
+    if several { None } else { found }
+}
+
+/// Keeps the first link to each target.
+fn dedupe(links: Vec<Link>) -> Vec<Link> {
+    let mut seen = HashSet::with_capacity(links.len());
+    links
+        .into_iter()
+        .filter(|l| seen.insert(l.target.clone()))
+        .collect()
+}
+
+/// Buffers reused from text to text, so that reading allocates little beyond the links.
+#[derive(Default)]
+struct Reader {
+    jrs_bureau: Option<String>,
+    toks: Vec<Tok>,
+    mentions: Vec<Mention>,
+    bound: Vec<Bound>,
+    named: Vec<Named>,
+    claimed: Vec<bool>,
+}
+
+/// A link found in a text: where it sorts, its target and the tokens it was read from.
+struct Found {
+    pos: usize,
+    target: Target,
+    from: usize,
+    to: usize,
+}
+
+impl Reader {
+    fn jrs_bureaus(&mut self, src: &str) -> Vec<String> {
+        token::tokenize(src, &mut self.toks);
+        let t = Text {
+            src,
+            toks: &self.toks,
+        };
+        framework::find(&t, &mut self.mentions);
+        self.mentions
+            .iter()
+            .filter(|m| m.family == Family::Jrs)
+            .filter_map(|m| m.bureau.clone())
+            .collect()
+    }
+
+    /// Tokenizes `src` and finds its mentions and bound references.
+    fn scan(&mut self, src: &str) {
+        token::tokenize(src, &mut self.toks);
+        let t = Text {
+            src,
+            toks: &self.toks,
+        };
+        framework::find(&t, &mut self.mentions);
+        self.bound.clear();
+        refs::bind(&t, &self.mentions, &mut self.bound);
+    }
+
+    fn framework_of(&self, mention: Option<usize>) -> Option<Framework> {
+        match mention {
+            None => Some(Framework::Cdcs),
+            Some(m) => self
+                .mentions
+                .get(m)
+                .and_then(|m| m.framework(self.jrs_bureau.as_deref())),
+        }
+    }
+
+    fn read(&mut self, src: &str) -> Vec<Link> {
+        self.scan(src);
+        let mut found: Vec<Found> = Vec::new();
+        let mut numbered: Vec<Framework> = Vec::new();
+        for b in &self.bound {
+            if let Some(fw) = self.framework_of(b.mention) {
+                if !numbered.contains(&fw) {
+                    numbered.push(fw.clone());
+                }
+                found.push(Found {
+                    pos: b.pos,
+                    target: Target::Framework(fw, Some(b.element.clone())),
+                    from: b.from,
+                    to: b.to,
+                });
+            }
+        }
+        // A framework no numbered reference binds to is referred to as a whole.
+        for m in &self.mentions {
+            if let Some(fw) = m.framework(self.jrs_bureau.as_deref())
+                && !numbered.contains(&fw)
+            {
+                found.push(Found {
+                    pos: m.start,
+                    target: Target::Framework(fw, None),
+                    from: m.start,
+                    to: m.end,
+                });
+            }
+        }
+        self.claimed.clear();
+        self.claimed.resize(self.toks.len(), false);
+        for m in &self.mentions {
+            for c in self.claimed.iter_mut().take(m.end).skip(m.start) {
+                *c = true;
+            }
+        }
+        let t = Text {
+            src,
+            toks: &self.toks,
+        };
+        self.named.clear();
+        names::find(&t, &mut self.claimed, &mut self.named);
+        found.extend(self.named.drain(..).map(|n| Found {
+            pos: n.from,
+            target: n.target,
+            from: n.from,
+            to: n.to,
+        }));
+        // Stable: at one position, element lists keep their written order.
+        found.sort_by_key(|f| f.pos);
+        dedupe(
+            found
+                .into_iter()
+                .map(|f| Link {
+                    target: f.target,
+                    relation: Relation::Supports,
+                    text: t.span(f.from, f.to).to_string(),
+                })
+                .collect(),
+        )
+    }
+
+    fn read_title(&mut self, src: &str) -> Vec<Link> {
+        if !(src.contains("DO")
+            || src.contains("Sp")
+            || src.contains("SP")
+            || src.contains("pecial"))
+        {
+            return Vec::new();
+        }
+        self.scan(src);
+        let t = Text {
+            src,
+            toks: &self.toks,
+        };
+        let links = self
+            .bound
+            .iter()
+            .filter(|b| matches!(b.element, Element::Do(_) | Element::Spo))
+            .filter(|b| self.framework_of(b.mention) == Some(Framework::Cdcs))
+            .map(|b| {
+                let (from, to) = parenthesised(&t, b.from, b.to);
+                Link {
+                    target: Target::Framework(Framework::Cdcs, Some(b.element.clone())),
+                    relation: Relation::Equivalent,
+                    text: t.span(from, to).to_string(),
+                }
+            })
+            .collect();
+        dedupe(links)
+    }
+}
+
+/// Widens tokens `from..to` to the parentheses around them ("(CDCS DO1)").
+fn parenthesised(t: &Text, from: usize, to: usize) -> (usize, usize) {
+    let open = (0..from)
+        .rev()
+        .take_while(|&k| !t.punct(k, ")"))
+        .find(|&k| t.punct(k, "("));
+    let close = (to..t.len())
+        .take_while(|&k| !t.punct(k, "("))
+        .find(|&k| t.punct(k, ")"));
+    match (open, close) {
+        (Some(o), Some(c)) => (o, c + 1),
+        _ => (from, to),
+    }
+}

@@ -1,0 +1,305 @@
+//! Words, numbers and punctuation of a narrative text, as byte spans into it.
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Word,
+    /// Digits and inner dots: "1", "3.1".
+    Num,
+    Punct,
+}
+
+/// One token, `src[start..end]`, with what the readers ask of every token worked out once.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tok {
+    pub start: usize,
+    pub end: usize,
+    /// End of the word without its possessive ending ("Bureau's" → "Bureau").
+    pub base_end: usize,
+    pub kind: Kind,
+    /// The first byte, ASCII-lowercased: a cheap filter before comparing words.
+    pub first: u8,
+    pub cap: bool,
+    pub possessive: bool,
+}
+
+const SPACE: u8 = 0;
+const PUNCT: u8 = 1;
+const WORD: u8 = 2;
+
+/// Class of each ASCII byte.
+const ASCII: [u8; 128] = {
+    let mut t = [WORD; 128];
+    let mut c = 0;
+    while c < 128 {
+        if (c as u8).is_ascii_whitespace() || c < 0x20 {
+            t[c] = SPACE;
+        }
+        c += 1;
+    }
+    let punct = b",;:()[]{}!?\"*";
+    let mut k = 0;
+    while k < punct.len() {
+        t[punct[k] as usize] = PUNCT;
+        k += 1;
+    }
+    t
+};
+
+fn class(c: char) -> u8 {
+    match c {
+        '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2014}' | '\u{2013}' | '\u{2026}'
+        | '\u{2022}' | '\u{AB}' | '\u{BB}' | '\u{B7}' => PUNCT,
+        c if c.is_whitespace() => SPACE,
+        _ => WORD,
+    }
+}
+
+/// Splits `src` into tokens (reusing `out`). Dots stay inside words and numbers ("U.S.", "3.1");
+/// a sentence's final dot becomes its own token so that "3.4." reads as the number 3.4.
+pub(super) fn tokenize(src: &str, out: &mut Vec<Tok>) {
+    out.clear();
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    let mut word_start = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (cls, len) = if b < 0x80 {
+            (ASCII[usize::from(b)], 1)
+        } else {
+            match src.get(i..).and_then(|s| s.chars().next()) {
+                Some(c) => (class(c), c.len_utf8()),
+                None => (WORD, 1),
+            }
+        };
+        if cls == WORD {
+            word_start.get_or_insert(i);
+        } else {
+            if let Some(s) = word_start.take() {
+                push_word(src, s, i, out);
+            }
+            if cls == PUNCT {
+                out.push(Tok {
+                    start: i,
+                    end: i + len,
+                    base_end: i + len,
+                    kind: Kind::Punct,
+                    first: b,
+                    cap: false,
+                    possessive: false,
+                });
+            }
+        }
+        i += len;
+    }
+    if let Some(s) = word_start {
+        push_word(src, s, bytes.len(), out);
+    }
+}
+
+fn push_word(src: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
+    let w = &src[start..end];
+    let keep = if w.ends_with('.') && !is_abbreviation(w) {
+        w.trim_end_matches('.').len()
+    } else {
+        w.len()
+    };
+    if keep > 0 {
+        let body = &w[..keep];
+        let first = body.as_bytes()[0];
+        let num = first.is_ascii_digit()
+            && body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && !body.contains("..");
+        let (b, possessive) = base(body);
+        out.push(Tok {
+            start,
+            end: start + keep,
+            base_end: start + b.len(),
+            kind: if num { Kind::Num } else { Kind::Word },
+            first: first.to_ascii_lowercase(),
+            cap: if first < 0x80 {
+                first.is_ascii_uppercase()
+            } else {
+                body.chars().next().is_some_and(char::is_uppercase)
+            },
+            possessive,
+        });
+    }
+    for d in start + keep..end {
+        out.push(Tok {
+            start: d,
+            end: d + 1,
+            base_end: d + 1,
+            kind: Kind::Punct,
+            first: b'.',
+            cap: false,
+            possessive: false,
+        });
+    }
+}
+
+/// "U.S.", "e.g.": dotted segments of one or two letters, whose last dot is not a full stop.
+fn is_abbreviation(w: &str) -> bool {
+    let body = &w[..w.len() - 1];
+    body.contains('.')
+        && body
+            .split('.')
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// A word without its possessive ending, and whether it had one ("Bureau's", "Affairs'").
+pub(super) fn base(w: &str) -> (&str, bool) {
+    // Most words end in none of the possessive bytes: answer them without comparing.
+    if !matches!(w.as_bytes().last(), Some(b's' | b'S' | b'\'' | 0x99)) {
+        return (w, false);
+    }
+    for suffix in ["'s", "\u{2019}s", "'S", "'", "\u{2019}"] {
+        if let Some(b) = w.strip_suffix(suffix)
+            && !b.is_empty()
+        {
+            return (b, true);
+        }
+    }
+    (w, false)
+}
+
+/// A tokenized text with the questions the readers ask of it. Indices out of range answer
+/// "no", so callers can look ahead and behind without bounds checks.
+#[derive(Clone, Copy)]
+pub(super) struct Text<'a> {
+    pub src: &'a str,
+    pub toks: &'a [Tok],
+}
+
+impl<'a> Text<'a> {
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    fn raw(&self, i: usize, kind: Kind) -> Option<&'a str> {
+        self.toks
+            .get(i)
+            .filter(|t| t.kind == kind)
+            .and_then(|t| self.src.get(t.start..t.end))
+    }
+
+    pub fn word(&self, i: usize) -> Option<&'a str> {
+        self.raw(i, Kind::Word)
+    }
+
+    pub fn num(&self, i: usize) -> Option<&'a str> {
+        self.raw(i, Kind::Num)
+    }
+
+    pub fn punct(&self, i: usize, p: &str) -> bool {
+        self.raw(i, Kind::Punct) == Some(p)
+    }
+
+    pub fn is_punct(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Punct)
+    }
+
+    /// The word at `i` equals `w`, ignoring ASCII case.
+    pub fn is(&self, i: usize, w: &str) -> bool {
+        self.word(i).is_some_and(|x| x.eq_ignore_ascii_case(w))
+    }
+
+    pub fn is_any(&self, i: usize, ws: &[&str]) -> bool {
+        self.word(i)
+            .is_some_and(|x| ws.iter().any(|w| x.eq_ignore_ascii_case(w)))
+    }
+
+    pub fn base(&self, i: usize) -> Option<(&'a str, bool)> {
+        let t = self.toks.get(i).filter(|t| t.kind == Kind::Word)?;
+        Some((self.src.get(t.start..t.base_end)?, t.possessive))
+    }
+
+    /// The first byte of token `i`, ASCII-lowercased (0 past the end).
+    pub fn first(&self, i: usize) -> u8 {
+        self.toks.get(i).map_or(0, |t| t.first)
+    }
+
+    /// The word at `i`, possessive dropped, equals `w` ignoring ASCII case.
+    pub fn base_is(&self, i: usize, w: &str) -> bool {
+        self.base(i).is_some_and(|(b, _)| b.eq_ignore_ascii_case(w))
+    }
+
+    pub fn possessive(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.possessive)
+    }
+
+    /// A word starting with a capital letter.
+    pub fn cap(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.cap)
+    }
+
+    /// The source text from token `a` to token `b` (exclusive), verbatim.
+    pub fn span(&self, a: usize, b: usize) -> &'a str {
+        match (
+            self.toks.get(a),
+            b.checked_sub(1).and_then(|l| self.toks.get(l)),
+        ) {
+            (Some(x), Some(y)) if x.start <= y.end => self.src.get(x.start..y.end).unwrap_or(""),
+            _ => "",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(src: &str) -> Vec<(&str, Kind)> {
+        let mut toks = Vec::new();
+        tokenize(src, &mut toks);
+        toks.iter()
+            .map(|t| (&src[t.start..t.end], t.kind))
+            .collect()
+    }
+
+    #[test]
+    fn splits_sentence_dots_but_keeps_abbreviations() {
+        let got = words("AF JRS Objectives 1.1, and 3.4. as well as U.S. Strategy.");
+        let want = [
+            ("AF", Kind::Word),
+            ("JRS", Kind::Word),
+            ("Objectives", Kind::Word),
+            ("1.1", Kind::Num),
+            (",", Kind::Punct),
+            ("and", Kind::Word),
+            ("3.4", Kind::Num),
+            (".", Kind::Punct),
+            ("as", Kind::Word),
+            ("well", Kind::Word),
+            ("as", Kind::Word),
+            ("U.S.", Kind::Word),
+            ("Strategy", Kind::Word),
+            (".", Kind::Punct),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn keeps_possessives_and_slashes_in_words() {
+        let got = words("Consular Affairs' AF/AFR (WPS) “quoted” — Bureau’s");
+        let texts: Vec<&str> = got.iter().map(|(w, _)| *w).collect();
+        assert_eq!(
+            texts,
+            [
+                "Consular",
+                "Affairs'",
+                "AF/AFR",
+                "(",
+                "WPS",
+                ")",
+                "“",
+                "quoted",
+                "”",
+                "—",
+                "Bureau’s"
+            ]
+        );
+        assert_eq!(base("Bureau’s"), ("Bureau", true));
+        assert_eq!(base("its"), ("its", false));
+    }
+}
