@@ -73,8 +73,13 @@ fn read(text: &str, node: &Node, out: &mut Vec<Figure>) {
     let mut years = Vec::new();
     let mut found = Vec::new();
     let mut when = Vec::new();
-    for (s, e) in sentence::sentences(text) {
-        if !words::may_hold_figure(&text.as_bytes()[s..e]) {
+    for sentence::Sentence {
+        start: s,
+        end: e,
+        numeric,
+    } in sentence::sentences(text)
+    {
+        if !numeric {
             continue;
         }
         chunks.clear();
@@ -816,5 +821,73 @@ mod tests {
         assert!(extract("", &Node::Priorities).is_empty());
         assert!(extract("   \n\n  ", &Node::Priorities).is_empty());
         assert!(extract("$ % . , FY in 2022.", &Node::Priorities).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod throughput {
+    use std::time::Instant;
+
+    use super::*;
+
+    /// The best of several runs of `f` over `mb` megabytes, in MB/s (the best run is the one
+    /// least disturbed by other work on the machine).
+    fn best(mb: f64, mut f: impl FnMut() -> usize) -> (usize, f64) {
+        let mut out = (0, 0.0);
+        for _ in 0..9 {
+            let t = Instant::now();
+            let n = f();
+            out = (n, (mb / t.elapsed().as_secs_f64()).max(out.1));
+        }
+        out
+    }
+
+    /// `cargo test --release -p cairn-ingest --lib figures::throughput -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a measurement, run in release"]
+    fn throughput_on_the_seed() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/seeds/000_5198207687698605.txt"
+        );
+        let Ok(seed) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let seed = seed.replace("\\$", "$");
+        let mut big = String::new();
+        while big.len() < 10_000_000 {
+            big.push_str(&seed);
+        }
+        let paras: Vec<&str> = big.split("\n\n").collect();
+        let mb = big.len() as f64 / 1e6;
+        let (n, split) = best(mb, || {
+            paras
+                .iter()
+                .map(|p| sentence::sentences(p).filter(|s| s.numeric).count())
+                .sum()
+        });
+        let mut chunks = Vec::new();
+        let (c, tok) = best(mb, || {
+            let mut c = 0;
+            for p in &paras {
+                for s in sentence::sentences(p).filter(|s| s.numeric) {
+                    chunks.clear();
+                    words::chunks(p, s.start, s.end, &mut chunks);
+                    c += chunks.len();
+                }
+            }
+            c
+        });
+        let (f, all) = best(mb, || {
+            paras
+                .iter()
+                .map(|p| extract(p, &Node::Priorities).len())
+                .sum()
+        });
+        let (_, scan) = best(mb, || big.bytes().filter(|&b| b == b'.').count());
+        println!(
+            "{n} numeric sentences, {c} chunks, {f} figures: sentences {split:.0} MB/s, \
+             sentences+chunks {tok:.0} MB/s, extract {all:.0} MB/s (counting dots: {scan:.0} MB/s)"
+        );
     }
 }

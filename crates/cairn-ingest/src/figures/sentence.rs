@@ -1,7 +1,19 @@
 //! Sentence boundaries in narrative text, without breaking on abbreviations ("U.S.", "e.g.",
 //! "Dr.", "No.", initials) or decimals ("4.8%").
 
-/// The sentences of `text` as trimmed byte ranges, in order. One pass over the bytes.
+use super::words::is_number_word;
+
+/// A sentence: its trimmed byte range, and whether it can hold a figure at all (a digit, a
+/// dollar or percent sign, or a spelled number word such as "five" or "million").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub numeric: bool,
+}
+
+/// The sentences of `text`, in order. One pass over the bytes, which also tells which
+/// sentences are worth reading for figures.
 pub(super) fn sentences(text: &str) -> Sentences<'_> {
     Sentences { text, pos: 0 }
 }
@@ -12,42 +24,95 @@ pub(super) struct Sentences<'a> {
 }
 
 impl Iterator for Sentences<'_> {
-    type Item = (usize, usize);
+    type Item = Sentence;
 
-    fn next(&mut self) -> Option<(usize, usize)> {
+    fn next(&mut self) -> Option<Sentence> {
         let b = self.text.as_bytes();
         loop {
             let start = self.pos;
             if start >= b.len() {
                 return None;
             }
-            let end = boundary(b, start);
+            let (end, numeric) = boundary(b, start);
             self.pos = end;
             let (s, e) = trim(self.text, start, end);
             if s < e {
-                return Some((s, e));
+                return Some(Sentence {
+                    start: s,
+                    end: e,
+                    numeric,
+                });
             }
         }
     }
 }
 
-/// Where the sentence that starts at `from` ends (exclusive): after its closing punctuation
-/// and any closing quotes or brackets, or at a blank line, or at the end of the text.
-fn boundary(b: &[u8], from: usize) -> usize {
+/// Byte classes for the scan.
+const STOP: u8 = 1;
+const NEWLINE: u8 = 2;
+const NUMERIC: u8 = 4;
+const LETTER: u8 = 8;
+/// A letter a number word can start with (z o t f s e n h m b).
+const NUMBER_START: u8 = 16;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let low = b.to_ascii_lowercase();
+        t[c] = match b {
+            b'.' | b'!' | b'?' => STOP,
+            b'\n' => NEWLINE,
+            b'0'..=b'9' | b'$' | b'%' => NUMERIC,
+            b'a'..=b'z' | b'A'..=b'Z' => match low {
+                b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'h' | b'm' | b'b' => {
+                    LETTER | NUMBER_START
+                }
+                _ => LETTER,
+            },
+            _ => 0,
+        };
+        c += 1;
+    }
+    t
+};
+
+/// Where the sentence that starts at `from` ends (exclusive) — after its closing punctuation
+/// and any closing quotes or brackets, at a blank line, or at the end of the text — and
+/// whether it can hold a figure.
+fn boundary(b: &[u8], from: usize) -> (usize, bool) {
+    let mut numeric = false;
     let mut i = from;
     while i < b.len() {
-        match b[i] {
-            b'.' | b'!' | b'?' => {
-                if let Some(end) = ends_here(b, from, i) {
-                    return end;
-                }
+        let class = CLASS[b[i] as usize];
+        if class == 0 {
+            i += 1;
+            continue;
+        }
+        if class & LETTER != 0 {
+            let s = i;
+            i += 1;
+            while i < b.len() && CLASS[b[i] as usize] & LETTER != 0 {
+                i += 1;
             }
-            b'\n' if blank_line_follows(b, i) => return i + 1,
-            _ => {}
+            if !numeric && class & NUMBER_START != 0 && is_number_word(&b[s..i]) {
+                numeric = true;
+            }
+            continue;
+        }
+        if class & NUMERIC != 0 {
+            numeric = true;
+        } else if class & STOP != 0 {
+            if let Some(end) = ends_here(b, from, i) {
+                return (end, numeric);
+            }
+        } else if blank_line_follows(b, i) {
+            return (i + 1, numeric);
         }
         i += 1;
     }
-    b.len()
+    (b.len(), numeric)
 }
 
 /// Whether the terminal mark at `i` ends a sentence; if so, where the sentence ends.
@@ -206,7 +271,15 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Vec<&str> {
-        sentences(text).map(|(s, e)| &text[s..e]).collect()
+        sentences(text).map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn sentences_say_whether_they_can_hold_a_figure() {
+        let text = "It is 5. It has a $ sign. Five percent. Two Million. Twenty-five. The \
+                    United States remains the largest donor. It is often fifth.";
+        let flags: Vec<bool> = sentences(text).map(|s| s.numeric).collect();
+        assert_eq!(flags, vec![true, true, true, true, true, false, false]);
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! figures and year expressions need, and the reading of written numbers ("3,500", "4.8%",
 //! "$5M").
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// Role flags of a chunk (a chunk can have several: "through" binds a year and joins a range).
@@ -77,6 +75,8 @@ pub(super) struct Chunk<'a> {
     pub close: u8,
     /// Opening punctuation stood before the core ("(FY)").
     pub open: bool,
+    /// The chunk is or holds a number: digits, a dollar sign, a number word.
+    pub trigger: bool,
     /// [`role`] flags.
     pub roles: u32,
     /// The number of a [`role::NUM`] word, the power of ten of a [`role::SCALE`] word.
@@ -98,27 +98,82 @@ impl Chunk<'_> {
     }
 }
 
-/// Splits `text[from..to]` into chunks, appending them to `out`.
+/// Splits `text[from..to]` into chunks, appending them to `out`. Only the chunks near a
+/// number (within [`REACH`] chunks of one) are looked up in the lexicon: nothing farther
+/// away takes part in a figure or a year expression.
 pub(super) fn chunks<'a>(text: &'a str, from: usize, to: usize, out: &mut Vec<Chunk<'a>>) {
     let b = text.as_bytes();
+    let first = out.len();
     let mut i = from;
     while i < to {
-        match separator(b, i, to) {
-            Sep::Space(n) => i += n,
-            Sep::Dash(n) => {
-                mark_dash(out);
-                i += n;
+        match SEPARATOR[b[i] as usize] {
+            SPACE => {
+                i += 1;
+                continue;
             }
-            Sep::No => {
-                let s = i;
-                while i < to && matches!(separator(b, i, to), Sep::No) {
-                    i += 1;
+            WIDE => match separator(b, i, to) {
+                Sep::Space(n) => {
+                    i += n;
+                    continue;
                 }
-                push(text, s, i, out);
+                Sep::Dash(n) => {
+                    mark_dash(out);
+                    i += n;
+                    continue;
+                }
+                Sep::No => {}
+            },
+            _ => {}
+        }
+        let s = i;
+        while i < to {
+            match SEPARATOR[b[i] as usize] {
+                0 => i += 1,
+                WIDE if matches!(separator(b, i, to), Sep::No) => i += 1,
+                _ => break,
             }
         }
+        push(text, s, i, out);
+    }
+    classify_near_numbers(&mut out[first..]);
+}
+
+/// How many chunks before and after a number can matter to it: "by the end of the first
+/// quarter of 2025" before, "1.2 million internally displaced persons" after.
+const REACH: usize = 10;
+
+fn classify_near_numbers(chunks: &mut [Chunk<'_>]) {
+    let n = chunks.len();
+    let mut done = 0;
+    for t in 0..n {
+        if !chunks[t].trigger {
+            continue;
+        }
+        let hi = (t + REACH + 1).min(n);
+        for c in &mut chunks[t.saturating_sub(REACH).max(done)..hi] {
+            (c.roles, c.val) = classify(c.core);
+        }
+        done = done.max(hi);
     }
 }
+
+/// Byte classes for cutting chunks: ASCII whitespace, and the lead bytes of the wide spaces
+/// and dashes (checked in full by [`separator`]).
+const SPACE: u8 = 1;
+const WIDE: u8 = 2;
+
+static SEPARATOR: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[0x0b] = SPACE;
+    t[0x0c] = SPACE;
+    t[0xc2] = WIDE;
+    t[0xe2] = WIDE;
+    t
+};
 
 enum Sep {
     No,
@@ -206,15 +261,18 @@ fn push<'a>(text: &'a str, mut s: usize, mut e: usize, out: &mut Vec<Chunk<'a>>)
         mark_dash(out);
         return;
     }
-    let (roles, val) = classify(core);
+    let cb = core.as_bytes();
+    let word = cb.iter().position(|&c| c == b'-').map_or(cb, |d| &cb[..d]);
+    let trigger = cb[0].is_ascii_digit() || cb.contains(&b'$') || is_number_word(word);
     out.push(Chunk {
         core,
         start: s,
         end: e,
         close,
         open,
-        roles,
-        val,
+        trigger,
+        roles: 0,
+        val: 0,
     });
 }
 
@@ -226,72 +284,81 @@ fn mark_close(out: &mut [Chunk<'_>], close: u8) {
     }
 }
 
-/// Whether a sentence can hold a figure at all: a digit, a dollar or percent sign, or a
-/// spelled number word ("five", "million"). A cheap byte scan that spares most sentences the
-/// full reading.
-pub(super) fn may_hold_figure(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || c == b'$' || c == b'%' {
-            return true;
-        }
-        if c.is_ascii_alphabetic() {
-            let s = i;
-            while i < b.len() && b[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            if is_number_word(&b[s..i]) {
-                return true;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    false
-}
-
 /// A number or scale word ("five", "twenty", "hundred", "million"), in any case.
-fn is_number_word(w: &[u8]) -> bool {
-    let (Some(first), Some(last)) = (w.first(), w.last()) else {
+pub(super) fn is_number_word(w: &[u8]) -> bool {
+    // Most words are turned away by their first two letters and length, without a lookup.
+    let (Some(&first), Some(&second), true) = (w.first(), w.get(1), w.len() <= 9) else {
         return false;
     };
-    // Every number word is 3–9 letters long, starts with one of these letters and ends with
-    // one of those: most words are turned away without a lookup.
-    (3..=9).contains(&w.len())
-        && matches!(
-            first.to_ascii_lowercase(),
-            b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'h' | b'm' | b'b'
-        )
-        && matches!(
-            last.to_ascii_lowercase(),
-            b'o' | b'e' | b'r' | b'x' | b'n' | b't' | b'y' | b'd'
-        )
-        && classify(std::str::from_utf8(w).unwrap_or_default()).0
-            & (role::NUM | role::HUNDRED | role::SCALE)
-            != 0
+    let (a, b) = (first | 0x20, second | 0x20);
+    if !a.is_ascii_lowercase() || !b.is_ascii_lowercase() {
+        return false;
+    }
+    NUMBER_SHAPES[usize::from(a - b'a') * 26 + usize::from(b - b'a')] & (1 << w.len()) != 0
+        && lookup(w).0 & (role::NUM | role::HUNDRED | role::SCALE) != 0
 }
+
+/// For each pair of first letters, the lengths (as bits) of the number words that begin so.
+static NUMBER_SHAPES: [u16; 26 * 26] = {
+    let mut t = [0u16; 26 * 26];
+    let words: [&str; 33] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+    ];
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_bytes();
+        t[(w[0] - b'a') as usize * 26 + (w[1] - b'a') as usize] |= 1 << w.len();
+        i += 1;
+    }
+    t
+};
 
 /// The roles of a chunk's core, and its value for numbers and scales.
 fn classify(core: &str) -> (u32, u8) {
     let bytes = core.as_bytes();
-    if bytes.len() > MAX_WORD || bytes.first().is_none_or(|b| b.is_ascii_digit()) {
+    if bytes.first().is_none_or(|b| b.is_ascii_digit()) {
         return (0, 0);
     }
-    let mut buf = [0u8; MAX_WORD];
-    let low = &mut buf[..bytes.len()];
-    for (d, s) in low.iter_mut().zip(bytes) {
-        *d = s.to_ascii_lowercase();
-    }
-    let low: &[u8] = low;
-    let lexicon = lexicon();
-    if let Some(&hit) = lexicon.get(low) {
+    let hit = lookup(bytes);
+    if hit.0 != 0 {
         return hit;
     }
     // "twenty-five"; any other hyphenated word ("five-year") is an adjective.
-    if let Some(dash) = low.iter().position(|&c| c == b'-')
-        && let (Some(&(role::NUM, t)), Some(&(role::NUM, u))) =
-            (lexicon.get(&low[..dash]), lexicon.get(&low[dash + 1..]))
+    if let Some(dash) = bytes.iter().position(|&c| c == b'-')
+        && let ((role::NUM, t), (role::NUM, u)) =
+            (lookup(&bytes[..dash]), lookup(&bytes[dash + 1..]))
         && t >= 20
         && t % 10 == 0
         && (1..=9).contains(&u)
@@ -303,43 +370,82 @@ fn classify(core: &str) -> (u32, u8) {
 
 /// The longest word the lexicon holds.
 const MAX_WORD: usize = 16;
+/// Slots of the lexicon table (a power of two, well above the number of words).
+const SLOTS: usize = 2048;
 
-type Lexicon = HashMap<&'static [u8], (u32, u8), BuildHasherDefault<WordHasher>>;
+/// The lexicon: open addressing over words packed, lowercase, into a `u128`.
+struct Lexicon {
+    slots: Vec<(u128, u32, u8)>,
+}
 
-/// The vocabulary, lowercase, built once.
+/// A word (up to [`MAX_WORD`] bytes) lowercased and packed into one integer; 0 when too long
+/// or empty.
+fn key(word: &[u8]) -> u128 {
+    if word.is_empty() || word.len() > MAX_WORD {
+        return 0;
+    }
+    let mut buf = [0u8; MAX_WORD];
+    for (d, s) in buf.iter_mut().zip(word) {
+        *d = s.to_ascii_lowercase();
+    }
+    u128::from_le_bytes(buf)
+}
+
+fn slot(key: u128) -> usize {
+    let h = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SLOTS.trailing_zeros())) as usize
+}
+
+/// The roles and value of a word, in any case; `(0, 0)` when the lexicon does not hold it.
+fn lookup(word: &[u8]) -> (u32, u8) {
+    let k = key(word);
+    if k == 0 {
+        return (0, 0);
+    }
+    let slots = &lexicon().slots;
+    let mut i = slot(k);
+    loop {
+        let (sk, roles, val) = slots[i];
+        if sk == k {
+            return (roles, val);
+        }
+        if sk == 0 {
+            return (0, 0);
+        }
+        i = (i + 1) & (SLOTS - 1);
+    }
+}
+
+/// The vocabulary, built once.
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut map = Lexicon::default();
+        let mut lex = Lexicon {
+            slots: vec![(0, 0, 0); SLOTS],
+        };
+        let mut insert = |word: &str, roles: u32, val: u8| {
+            let k = key(word.as_bytes());
+            debug_assert!(k != 0, "{word}");
+            let mut i = slot(k);
+            while lex.slots[i].0 != 0 && lex.slots[i].0 != k {
+                i = (i + 1) & (SLOTS - 1);
+            }
+            // A word listed twice keeps its first entry.
+            if lex.slots[i].0 == 0 {
+                lex.slots[i] = (k, roles, val);
+            }
+        };
         for (value, word) in NUMBER_WORDS.iter().enumerate() {
             let value = if value < 20 { value } else { (value - 18) * 10 };
-            map.insert(word.as_bytes(), (role::NUM, value as u8));
+            insert(word, role::NUM, value as u8);
         }
         for &(words, roles, val) in VOCABULARY {
             for w in words.split_ascii_whitespace() {
-                debug_assert!(w.len() <= MAX_WORD, "{w}");
-                map.entry(w.as_bytes()).or_insert((roles, val));
+                insert(w, roles, val);
             }
         }
-        map
+        lex
     })
-}
-
-/// A small multiplicative hash for short words (the standard hasher is built to resist
-/// adversarial keys, which a fixed vocabulary lookup does not need).
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// "zero" … "nineteen", then the tens "twenty" … "ninety".
@@ -647,22 +753,12 @@ mod tests {
     }
 
     #[test]
-    fn prefilter_finds_every_possible_figure() {
-        for yes in [
-            "It is 5.",
-            "a $ sign",
-            "five percent",
-            "Two Million",
-            "twenty-five",
-        ] {
-            assert!(may_hold_figure(yes.as_bytes()), "{yes}");
+    fn number_words_in_any_case() {
+        for yes in ["five", "Two", "MILLION", "hundred", "ninety", "zero"] {
+            assert!(is_number_word(yes.as_bytes()), "{yes}");
         }
-        for no in [
-            "The United States remains the largest donor.",
-            "",
-            "often fifth",
-        ] {
-            assert!(!may_hold_figure(no.as_bytes()), "{no}");
+        for no in ["fifth", "often", "the", "", "twenty-five", "millions"] {
+            assert!(!is_number_word(no.as_bytes()), "{no}");
         }
     }
 

@@ -83,14 +83,21 @@ const NOT_BUREAUS: &[&str] = &[
 /// The framework keyword at `i` and how many tokens it spans.
 fn keyword(t: &Text, i: usize) -> Option<(Family, usize)> {
     // Every keyword starts with one of these letters; most words are dismissed here.
-    if !matches!(t.first(i), b'j' | b'f' | b'n' | b'i' | b'c') {
+    let first = t.first(i);
+    if !matches!(first, b'j' | b'f' | b'n' | b'i' | b'c') {
         return None;
     }
     let (b, _) = t.base(i)?;
-    if let Some((_, f)) = CODES.iter().find(|(c, _)| *c == b) {
+    if t.cap(i)
+        && b.len() <= 5
+        && let Some((_, f)) = CODES.iter().find(|(c, _)| *c == b)
+    {
         return Some((*f, 1));
     }
-    PHRASES.iter().find_map(|(words, family)| {
+    let phrases = PHRASES
+        .iter()
+        .filter(|(words, _)| words[0].as_bytes().first() == Some(&first));
+    phrases.into_iter().find_map(|(words, family)| {
         let last = words.len() - 1;
         let all = words.iter().enumerate().all(|(k, word)| {
             if k == last {
@@ -223,6 +230,15 @@ fn longest(
 /// Where the words of `name` (lower-case; commas in it or the text are ignored) end at token
 /// `end`; the last word may carry a possessive ("Africa Bureau's").
 fn ends_with(t: &Text, end: usize, floor: usize, name: &str) -> Option<usize> {
+    // Most names fail on their last word: check it before walking the rest.
+    let Some((last_word, _)) = t.base(end.checked_sub(1)?) else {
+        return None;
+    };
+    let cut = name.len().checked_sub(last_word.len())?;
+    let whole_word = cut == 0 || name.as_bytes().get(cut - 1) == Some(&b' ');
+    if end <= floor || !whole_word || !name.get(cut..)?.eq_ignore_ascii_case(last_word) {
+        return None;
+    }
     let mut q = end;
     let mut last = true;
     for w in name.rsplit(' ') {

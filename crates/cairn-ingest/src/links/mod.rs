@@ -32,14 +32,25 @@ use token::{Text, Tok};
 /// link), management objectives from their Linkages. Earlier links are replaced.
 pub fn resolve(strategy: &mut Strategy) {
     let mut reader = Reader::default();
-    reader.jrs_bureau = document_bureau(strategy, &mut reader);
+    fill(strategy, &mut reader);
+    // Rare: a JRS named without its bureau ("the JRS"). Read again once the document's
+    // bureau is known, rather than scanning every text for it up front.
+    if reader.unresolved_jrs {
+        reader.jrs_bureau = document_bureau(strategy, &mut reader);
+        if reader.jrs_bureau.is_some() {
+            fill(strategy, &mut reader);
+        }
+    }
+}
+
+fn fill(strategy: &mut Strategy, reader: &mut Reader) {
     for goal in &mut strategy.goals {
         goal.links = match &goal.description {
             Some(text) => reader.read(text),
             None => Vec::new(),
         };
         for objective in &mut goal.objectives {
-            resolve_objective(objective, &mut reader);
+            resolve_objective(objective, reader);
         }
     }
     for m in &mut strategy.management_objectives {
@@ -126,7 +137,19 @@ fn document_bureau(strategy: &Strategy, reader: &mut Reader) -> Option<String> {
 }
 
 /// Keeps the first link to each target.
-fn dedupe(links: Vec<Link>) -> Vec<Link> {
+fn dedupe(mut links: Vec<Link>) -> Vec<Link> {
+    // Texts hold a handful of links: comparing beats hashing until there are many.
+    if links.len() <= 32 {
+        let mut kept = 0;
+        for k in 0..links.len() {
+            if !links[..kept].iter().any(|l| l.target == links[k].target) {
+                links.swap(kept, k);
+                kept += 1;
+            }
+        }
+        links.truncate(kept);
+        return links;
+    }
     let mut seen = HashSet::with_capacity(links.len());
     links
         .into_iter()
@@ -138,6 +161,8 @@ fn dedupe(links: Vec<Link>) -> Vec<Link> {
 #[derive(Default)]
 struct Reader {
     jrs_bureau: Option<String>,
+    /// Whether a JRS without a bureau was met while `jrs_bureau` was unknown.
+    unresolved_jrs: bool,
     toks: Vec<Tok>,
     mentions: Vec<Mention>,
     bound: Vec<Bound>,
@@ -192,6 +217,12 @@ impl Reader {
 
     fn read(&mut self, src: &str) -> Vec<Link> {
         self.scan(src);
+        if self.jrs_bureau.is_none() {
+            self.unresolved_jrs |= self
+                .mentions
+                .iter()
+                .any(|m| m.family == Family::Jrs && m.bureau.is_none());
+        }
         let mut found: Vec<Found> = Vec::new();
         let mut numbered: Vec<Framework> = Vec::new();
         for b in &self.bound {

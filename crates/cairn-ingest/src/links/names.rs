@@ -84,9 +84,11 @@ pub(super) fn find(t: &Text, claimed: &mut [bool], out: &mut Vec<Named>) {
     definitions(t, claimed, out);
     let mut i = 0;
     while i < t.len() {
-        // Initiative names and acronyms start with F, P, G or E; "Strategy" with S.
-        if claimed.get(i).copied().unwrap_or(true)
+        // Initiative names and acronyms start with F, P, G or E; "Strategy" with S; all
+        // capitalised.
+        if !t.cap(i)
             || !matches!(t.first(i), b'f' | b'p' | b'g' | b'e' | b's')
+            || claimed.get(i).copied().unwrap_or(true)
         {
             i += 1;
             continue;

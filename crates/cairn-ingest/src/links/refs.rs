@@ -104,19 +104,18 @@ fn kind_at<'a>(t: &Text<'a>, i: usize) -> Option<KindAt<'a>> {
             own,
         })
     };
-    if t.is_any(i + 1, OBJECTIVE) {
-        if w.eq_ignore_ascii_case("strategic") {
-            return at(Kind::Objective, 2, false);
-        }
-        if w.eq_ignore_ascii_case("development") {
-            return at(Kind::Do, 2, false);
-        }
-        if w.eq_ignore_ascii_case("special") {
-            return at(Kind::Spo, 2, false);
-        }
-        if w.eq_ignore_ascii_case("management") {
-            return at(Kind::Objective, 2, true);
-        }
+    let lead = [
+        ("strategic", Kind::Objective, false),
+        ("development", Kind::Do, false),
+        ("special", Kind::Spo, false),
+        ("management", Kind::Objective, true),
+    ]
+    .into_iter()
+    .find(|(l, _, _)| w.eq_ignore_ascii_case(l));
+    if let Some((_, kind, own)) = lead
+        && t.is_any(i + 1, OBJECTIVE)
+    {
+        return at(kind, 2, own);
     }
     let (b, _) = t.base(i)?;
     let lower_is = |ws: &[&str]| ws.iter().any(|x| b.eq_ignore_ascii_case(x));

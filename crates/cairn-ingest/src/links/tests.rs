@@ -892,20 +892,71 @@ fn tmp_throughput() {
         big.len() as f64 / 1e6 / dt.as_secs_f64(),
         links.len()
     );
+    let s0 = seed();
+    let copies: Vec<Strategy> = (0..2000).map(|_| s0.clone()).collect();
     let t0 = std::time::Instant::now();
     let mut n = 0;
-    let mut bytes = 0;
-    for _ in 0..2000 {
-        let mut s = seed();
-        n += s.goals.len();
-        bytes += unit.len() + PRIORITIES.len() + MANAGEMENT.len();
+    let bytes = 28451 * copies.len();
+    for mut s in copies {
         resolve(&mut s);
+        n += s.goals[0].links.len();
     }
     let dt = t0.elapsed();
     eprintln!(
-        "many: {} MB in {:?} = {:.0} MB/s {n}",
+        "seed docs: {} MB in {:?} = {:.0} MB/s {n}",
         bytes / 1_000_000,
         dt,
         bytes as f64 / 1e6 / dt.as_secs_f64()
+    );
+}
+
+#[test]
+#[ignore]
+fn tmp_parts() {
+    let texts: Vec<&str> = OBJECTIVES
+        .iter()
+        .map(|(_, _, l)| *l)
+        .chain([GOAL_1, GOAL_2, GOAL_3, MANAGEMENT])
+        .collect();
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    let n: usize = std::env::var("TMP_N").ok().and_then(|v| v.parse().ok()).unwrap_or(20000);
+    let mut toks = Vec::new();
+    let t0 = std::time::Instant::now();
+    let mut c = 0;
+    for _ in 0..n {
+        for t in &texts {
+            token::tokenize(t, &mut toks);
+            c += toks.len();
+        }
+    }
+    let dt = t0.elapsed();
+    eprintln!(
+        "tokenize: {:.0} MB/s ({} toks/iter)",
+        (bytes * n) as f64 / 1e6 / dt.as_secs_f64(),
+        c / n
+    );
+    let mut r = Reader::default();
+    let t0 = std::time::Instant::now();
+    for _ in 0..n {
+        for t in &texts {
+            r.scan(t);
+            c += r.bound.len();
+        }
+    }
+    let dt = t0.elapsed();
+    eprintln!(
+        "scan: {:.0} MB/s",
+        (bytes * n) as f64 / 1e6 / dt.as_secs_f64()
+    );
+    let t0 = std::time::Instant::now();
+    for _ in 0..n {
+        for t in &texts {
+            c += r.read(t).len();
+        }
+    }
+    let dt = t0.elapsed();
+    eprintln!(
+        "read: {:.0} MB/s {c}",
+        (bytes * n) as f64 / 1e6 / dt.as_secs_f64()
     );
 }

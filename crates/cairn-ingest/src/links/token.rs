@@ -61,39 +61,56 @@ pub(super) fn tokenize(src: &str, out: &mut Vec<Tok>) {
     out.clear();
     let bytes = src.as_bytes();
     let mut i = 0;
-    let mut word_start = None;
     while i < bytes.len() {
-        let b = bytes[i];
-        let (cls, len) = if b < 0x80 {
-            (ASCII[usize::from(b)], 1)
-        } else {
-            match src.get(i..).and_then(|s| s.chars().next()) {
-                Some(c) => (class(c), c.len_utf8()),
-                None => (WORD, 1),
-            }
-        };
-        if cls == WORD {
-            word_start.get_or_insert(i);
-        } else {
-            if let Some(s) = word_start.take() {
-                push_word(src, s, i, out);
-            }
-            if cls == PUNCT {
+        let (cls, len) = class_at(src, i);
+        match cls {
+            SPACE => i += len,
+            PUNCT => {
                 out.push(Tok {
                     start: i,
                     end: i + len,
                     base_end: i + len,
                     kind: Kind::Punct,
-                    first: b,
+                    first: bytes[i],
                     cap: false,
                     possessive: false,
                 });
+                i += len;
+            }
+            _ => {
+                let start = i;
+                i += len;
+                // The common case, ASCII word bytes, without decoding.
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if b < 0x80 {
+                        if ASCII[usize::from(b)] != WORD {
+                            break;
+                        }
+                        i += 1;
+                    } else {
+                        let (cls, len) = class_at(src, i);
+                        if cls != WORD {
+                            break;
+                        }
+                        i += len;
+                    }
+                }
+                push_word(src, start, i, out);
             }
         }
-        i += len;
     }
-    if let Some(s) = word_start {
-        push_word(src, s, bytes.len(), out);
+}
+
+/// The class of the character at byte `i` and its length.
+fn class_at(src: &str, i: usize) -> (u8, usize) {
+    let b = src.as_bytes()[i];
+    if b < 0x80 {
+        return (ASCII[usize::from(b)], 1);
+    }
+    match src.get(i..).and_then(|s| s.chars().next()) {
+        Some(c) => (class(c), c.len_utf8()),
+        None => (WORD, 1),
     }
 }
 
@@ -149,18 +166,25 @@ fn is_abbreviation(w: &str) -> bool {
 
 /// A word without its possessive ending, and whether it had one ("Bureau's", "Affairs'").
 pub(super) fn base(w: &str) -> (&str, bool) {
-    // Most words end in none of the possessive bytes: answer them without comparing.
-    if !matches!(w.as_bytes().last(), Some(b's' | b'S' | b'\'' | 0x99)) {
+    const RIGHT_QUOTE: &[u8] = "\u{2019}".as_bytes();
+    let b = w.as_bytes();
+    // "Affairs'" / "Affairs’", else "Bureau's" / "Bureau’s".
+    let quote_end = match b.last() {
+        Some(b's' | b'S') => b.len() - 1,
+        _ => b.len(),
+    };
+    let head = &b[..quote_end];
+    let cut = if head.ends_with(b"'") {
+        quote_end - 1
+    } else if head.ends_with(RIGHT_QUOTE) {
+        quote_end - RIGHT_QUOTE.len()
+    } else {
         return (w, false);
+    };
+    match w.get(..cut) {
+        Some(stem) if !stem.is_empty() => (stem, true),
+        _ => (w, false),
     }
-    for suffix in ["'s", "\u{2019}s", "'S", "'", "\u{2019}"] {
-        if let Some(b) = w.strip_suffix(suffix)
-            && !b.is_empty()
-        {
-            return (b, true);
-        }
-    }
-    (w, false)
 }
 
 /// A tokenized text with the questions the readers ask of it. Indices out of range answer
