@@ -33,11 +33,16 @@ impl Number {
             });
         if ok {
             // Normalise "01" to "1" so that numbering compares by value.
-            let norm: Vec<String> = t
-                .split('.')
-                .map(|p| p.trim_start_matches('0').to_string())
-                .collect();
-            Ok(Self(norm.join(".")))
+            let padded = t.starts_with('0') || t.contains(".0");
+            let norm = if padded {
+                t.split('.')
+                    .map(|p| p.trim_start_matches('0'))
+                    .collect::<Vec<_>>()
+                    .join(".")
+            } else {
+                t.to_string()
+            };
+            Ok(Self(norm))
         } else {
             Err(NumberError {
                 value: text.to_string(),

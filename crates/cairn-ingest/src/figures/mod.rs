@@ -68,6 +68,12 @@ pub fn extract(text: &str, node: &Node) -> Vec<Figure> {
 /// Appends the figures of `text` to `out`. Linear in the length of the text: each sentence
 /// is cut into chunks once and every scan over them is bounded.
 fn read(text: &str, node: &Node, out: &mut Vec<Figure>) {
+    read_sentences(text, node, out, true);
+}
+
+/// [`read`], optionally without passing over the sentences that cannot hold a figure (the
+/// tests check that doing so never loses one).
+fn read_sentences(text: &str, node: &Node, out: &mut Vec<Figure>, skip: bool) {
     let mut chunks = Vec::new();
     let mut used = Vec::new();
     let mut years = Vec::new();
@@ -76,10 +82,10 @@ fn read(text: &str, node: &Node, out: &mut Vec<Figure>) {
     for sentence::Sentence {
         start: s,
         end: e,
-        numeric,
+        candidate,
     } in sentence::sentences(text)
     {
-        if !numeric {
+        if skip && !candidate {
             continue;
         }
         chunks.clear();
@@ -131,8 +137,9 @@ fn read(text: &str, node: &Node, out: &mut Vec<Figure>) {
 
 /// Ties each figure of a sentence to a year expression of the same sentence: the nearest one
 /// after it and before the next figure; else the nearest one before it; else, when the next
-/// figure took a year from after itself, that same year ("more than 35 percent of the
-/// population, approximately 7.5 million people, … in 2022").
+/// figure restates it in another unit and took a year from after itself, that same year
+/// ("more than 35 percent of the population, approximately 7.5 million people, … in 2022";
+/// but not "2.5 million Malians, up from 1.3 million in 2020").
 fn bind(found: &[Found], years: &[YearExpr], n: usize, out: &mut Vec<Option<When>>) {
     out.clear();
     out.resize(found.len(), None);
@@ -146,7 +153,11 @@ fn bind(found: &[Found], years: &[YearExpr], n: usize, out: &mut Vec<Option<When
         let (w, from_after) = match (following, preceding) {
             (Some(y), _) => (Some(y.when), true),
             (None, Some(y)) => (Some(y.when), false),
-            (None, None) => (chained, chained.is_some()),
+            (None, None) => {
+                let restated = found.get(k + 1).is_some_and(|g| g.unit != f.unit);
+                let w = chained.filter(|_| restated);
+                (w, w.is_some())
+            }
         };
         out[k] = w;
         chained = if from_after { w } else { None };
@@ -316,6 +327,13 @@ mod tests {
             ]
         );
         assert_eq!(
+            rows("About 1,000 U.S. citizens and 75 U.S. direct-hire employees live there."),
+            vec![
+                count("1,000", 1000.0, Some("citizens")),
+                count("75", 75.0, Some("employees")),
+            ]
+        );
+        assert_eq!(
             rows("About 1.9 million are at risk, and 2 million Malians and 15,000 IDPs."),
             vec![
                 count("1.9 million", 1.9e6, None),
@@ -475,6 +493,23 @@ mod tests {
             vec![
                 in_year(row("35 percent", 35.0, Unit::Percent), 2022),
                 in_year(count("7.5 million", 7.5e6, Some("people")), 2022),
+            ]
+        );
+        // A figure compared with another of its unit does not take the other's year.
+        assert_eq!(
+            rows("Some 2.5 million Malians are food insecure, up from 1.3 million in 2020."),
+            vec![
+                count("2.5 million", 2.5e6, Some("Malians")),
+                in_year(count("1.3 million", 1.3e6, None), 2020),
+            ]
+        );
+        assert_eq!(
+            rows(
+                "A total of 1,200 schools were closed as of December 2021, affecting 360,000 children."
+            ),
+            vec![
+                in_year(count("1,200", 1200.0, Some("schools")), 2021),
+                in_year(count("360,000", 360000.0, Some("children")), 2021),
             ]
         );
         // Years in another sentence never bind.
@@ -816,78 +851,151 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// Every figure found when reading every sentence, in order.
+    fn unfiltered(text: &str) -> Vec<Figure> {
+        let mut out = Vec::new();
+        read_sentences(text, &Node::Priorities, &mut out, false);
+        out
+    }
+
+    #[test]
+    fn passing_over_sentences_never_loses_a_figure_of_the_seed() {
+        for (_, text) in SEED {
+            assert_eq!(extract(text, &Node::Priorities), unfiltered(text), "{text}");
+        }
+    }
+
+    const WORDS: &[&str] = &[
+        "$5",
+        "US$",
+        "USD",
+        "3,500",
+        "1.9",
+        "4.8%",
+        "2022",
+        "FY",
+        "FY2019",
+        "in",
+        "by",
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "five",
+        "twenty-five",
+        "hundred",
+        "million",
+        "percent",
+        "per",
+        "cent",
+        "percentage",
+        "points",
+        "dollars",
+        "U.S.",
+        "people",
+        "new",
+        "Malian",
+        "refugees",
+        "internally",
+        "displaced",
+        "persons",
+        "metric",
+        "tons",
+        "years",
+        "Goal",
+        "Objectives",
+        "1.1,",
+        "May",
+        "24,",
+        "aged",
+        "COVID-19",
+        "G5",
+        "since",
+        "(FY)",
+        "fiscal",
+        "year",
+        "–",
+        "-",
+        "10-15",
+        "five-year",
+        "In",
+        "2021,",
+        "one",
+        "aid",
+        "rose",
+        "was",
+        "Mali",
+        "e.g.,",
+        "growth.",
+        "Dr.",
+        "3.4.",
+        "CFA",
+        "francs",
+        "citizens",
+        "direct-hire",
+        "as",
+        "December",
+        "Malians",
+        "up",
+        "from",
+        "approximately",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn passing_over_sentences_never_loses_a_figure(
+            picks in proptest::collection::vec(0..WORDS.len(), 0..40),
+            seps in proptest::collection::vec(0..4usize, 0..40),
+        ) {
+            let mut text = String::new();
+            for (k, &p) in picks.iter().enumerate() {
+                text.push_str(WORDS[p]);
+                text.push_str([" ", " ", ". ", ", "][seps.get(k).copied().unwrap_or(0)]);
+            }
+            proptest::prop_assert_eq!(extract(&text, &Node::Priorities), unfiltered(&text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_without_panic(text in "\\PC{0,200}") {
+            for f in extract(&text, &Node::Priorities) {
+                proptest::prop_assert!(text.contains(&f.sentence));
+                proptest::prop_assert!(f.sentence.contains(&f.text));
+            }
+        }
+
+        #[test]
+        fn number_heavy_text_is_read_without_panic(
+            text in "([0-9$%.,\\- ]|one|hundred|million|FY|in|a|and| |\u{2013}|\u{a0}|\u{201d}){0,80}",
+        ) {
+            let _ = extract(&text, &Node::Priorities);
+        }
+    }
+
+    #[test]
+    fn huge_and_repeated_numbers_do_not_overflow() {
+        let long = "9".repeat(400);
+        assert!(
+            extract(
+                &format!("In {long} there were {long} people."),
+                &Node::Priorities
+            )
+            .is_empty()
+        );
+        let text = "one hundred one hundred one hundred one hundred one hundred one hundred \
+                    one hundred one hundred one hundred one hundred one hundred people.";
+        let figs = extract(text, &Node::Priorities);
+        assert!(figs.iter().all(|f| f.value.is_finite()));
+        let text = format!("It cost ${}.", " million".repeat(60));
+        let _ = extract(&text, &Node::Priorities);
+    }
+
     #[test]
     fn empty_and_figureless_texts() {
         assert!(extract("", &Node::Priorities).is_empty());
         assert!(extract("   \n\n  ", &Node::Priorities).is_empty());
         assert!(extract("$ % . , FY in 2022.", &Node::Priorities).is_empty());
-    }
-}
-
-#[cfg(test)]
-mod throughput {
-    use std::time::Instant;
-
-    use super::*;
-
-    /// The best of several runs of `f` over `mb` megabytes, in MB/s (the best run is the one
-    /// least disturbed by other work on the machine).
-    fn best(mb: f64, mut f: impl FnMut() -> usize) -> (usize, f64) {
-        let mut out = (0, 0.0);
-        for _ in 0..9 {
-            let t = Instant::now();
-            let n = f();
-            out = (n, (mb / t.elapsed().as_secs_f64()).max(out.1));
-        }
-        out
-    }
-
-    /// `cargo test --release -p cairn-ingest --lib figures::throughput -- --ignored --nocapture`
-    #[test]
-    #[ignore = "a measurement, run in release"]
-    fn throughput_on_the_seed() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/seeds/000_5198207687698605.txt"
-        );
-        let Ok(seed) = std::fs::read_to_string(path) else {
-            return;
-        };
-        let seed = seed.replace("\\$", "$");
-        let mut big = String::new();
-        while big.len() < 10_000_000 {
-            big.push_str(&seed);
-        }
-        let paras: Vec<&str> = big.split("\n\n").collect();
-        let mb = big.len() as f64 / 1e6;
-        let (n, split) = best(mb, || {
-            paras
-                .iter()
-                .map(|p| sentence::sentences(p).filter(|s| s.numeric).count())
-                .sum()
-        });
-        let mut chunks = Vec::new();
-        let (c, tok) = best(mb, || {
-            let mut c = 0;
-            for p in &paras {
-                for s in sentence::sentences(p).filter(|s| s.numeric) {
-                    chunks.clear();
-                    words::chunks(p, s.start, s.end, &mut chunks);
-                    c += chunks.len();
-                }
-            }
-            c
-        });
-        let (f, all) = best(mb, || {
-            paras
-                .iter()
-                .map(|p| extract(p, &Node::Priorities).len())
-                .sum()
-        });
-        let (_, scan) = best(mb, || big.bytes().filter(|&b| b == b'.').count());
-        println!(
-            "{n} numeric sentences, {c} chunks, {f} figures: sentences {split:.0} MB/s, \
-             sentences+chunks {tok:.0} MB/s, extract {all:.0} MB/s (counting dots: {scan:.0} MB/s)"
-        );
     }
 }

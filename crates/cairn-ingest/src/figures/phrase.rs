@@ -33,89 +33,97 @@ pub(super) struct Found {
     pub subject: Option<(usize, usize)>,
 }
 
-/// Finds the year expressions of a sentence. Every chunk that belongs to one (bound or not,
-/// e.g. a range "FY 2019–2021") is marked in `used` so that it is never read as a figure.
+/// Finds the year expressions of a sentence, each from the number that ends it. Every chunk
+/// that belongs to one (bound or not, e.g. a span "FY 2019–2021") is marked in `used` so
+/// that it is never read as a figure.
 pub(super) fn years(ch: &[Chunk<'_>], used: &mut [bool], out: &mut Vec<YearExpr>) {
-    let mut i = 0;
+    // Chunks before `floor` belong to an expression already.
+    let mut floor = 0;
     // Where the next member of a span or list of years starts, when one is open.
     let mut member_at = None;
-    while i < ch.len() {
-        match year_at(ch, i) {
-            Some((last, when)) => {
-                for u in &mut used[i..=last] {
-                    *u = true;
-                }
-                let member = member_at == Some(i);
-                member_at = range_continues(ch, last);
-                if !member && member_at.is_none() {
-                    out.push(YearExpr {
-                        first: i,
-                        last,
-                        when,
-                    });
-                }
-                i = last + 1;
-            }
-            None => i += 1,
+    for last in 0..ch.len() {
+        if !ch[last].trigger {
+            continue;
         }
+        let Some((first, when)) = year_ending_at(ch, last, floor) else {
+            continue;
+        };
+        for u in &mut used[first..=last] {
+            *u = true;
+        }
+        let member = member_at == Some(first);
+        member_at = range_continues(ch, last);
+        if !member && member_at.is_none() {
+            out.push(YearExpr { first, last, when });
+        }
+        floor = last + 1;
     }
 }
 
-/// A year expression starting at chunk `i`: its last chunk and what it names.
-fn year_at(ch: &[Chunk<'_>], i: usize) -> Option<(usize, When)> {
-    let c = &ch[i];
-    let next = ch.get(i + 1);
-    // "FY2019", "FY19", "FY-2019", "FY'19"; "CY2022".
+/// The year expression that ends with the number at chunk `j`, not reaching back before
+/// `floor`: its first chunk and what it names. "FY2019", "FY19", "FY 2019", "(FY) 2019",
+/// "fiscal year 2019", "CY 2022"; "in 2022", "by February 2022", "in early 2022", "by the
+/// end of 2025", "by June 30, 2025", "as of December 2021".
+fn year_ending_at(ch: &[Chunk<'_>], j: usize, floor: usize) -> Option<(usize, When)> {
+    let c = &ch[j];
     if c.core.len() > 2
         && let Some((head, rest)) = c.core.split_at_checked(2)
     {
         let fiscal = head.eq_ignore_ascii_case("fy");
         if fiscal || head == "CY" {
             let rest = rest.trim_start_matches(['-', '\'', '’']);
-            return year_digits(rest, fiscal).map(|y| (i, when(fiscal, y)));
+            return year_digits(rest, fiscal).map(|y| (j, when(fiscal, y)));
         }
     }
-    // "FY 2019", "(FY) 2019", "CY 2022".
-    if c.is(FY | CY) && (c.open_ended() || c.close == b')') {
-        let fiscal = c.is(FY);
-        let y = year_digits(next?.core, fiscal)?;
-        return Some((i + 1, when(fiscal, y)));
-    }
-    // "fiscal year 2019", "fiscal year (FY) 2019".
-    if c.is(FISCAL) && c.open_ended() && next.is_some_and(|n| n.is(YEAR) && n.open_ended()) {
-        let mut j = i + 2;
-        if ch.get(j).is_some_and(|f| f.is(FY) && f.open) {
-            j += 1;
+    let before = |k: usize| (j >= floor + k).then(|| &ch[j - k]);
+    if let Some(p) = before(1) {
+        if p.is(FY | CY) && (p.open_ended() || p.close == b')') {
+            let fiscal = p.is(FY);
+            let y = year_digits(c.core, fiscal)?;
+            // "fiscal year (FY) 2019"
+            let spelled = p.open
+                && before(2).is_some_and(|w| w.is(YEAR) && w.open_ended())
+                && before(3).is_some_and(|w| w.is(FISCAL) && w.open_ended());
+            return Some((if spelled { j - 3 } else { j - 1 }, when(fiscal, y)));
         }
-        let y = year_digits(ch.get(j)?.core, true)?;
-        return Some((j, When::Fiscal(y)));
-    }
-    // "in 2022", "by February 2022", "in early 2022", "by the end of 2025", "by June 30, 2025".
-    if c.is(BIND) && c.open_ended() {
-        let mut j = i + 1;
-        let mut mods = 0;
-        while let Some(w) = ch.get(j) {
-            if mods < 5 && w.open_ended() && w.is(YEAR_MOD | MONTH) {
-                mods += 1;
-                j += 1;
-                // A day after the month: "June 30, 2025".
-                if w.is(MONTH)
-                    && let Some(d) = ch.get(j)
-                    && d.core.len() <= 2
-                    && d.core.bytes().all(|b| b.is_ascii_digit())
-                {
-                    j += 1;
-                }
-                continue;
-            }
-            break;
+        if p.is(YEAR) && p.open_ended() && before(2).is_some_and(|w| w.is(FISCAL) && w.open_ended())
+        {
+            return Some((j - 2, When::Fiscal(year_digits(c.core, true)?)));
         }
-        let w = ch.get(j)?;
-        if j > i + 1 && !ch[j - 1].open_ended() && ch[j - 1].close != b',' {
+    }
+    let y = year_digits(c.core, false)?;
+    let mut k = j;
+    // A day after its month: "June 30, 2025".
+    if let (Some(d), Some(m)) = (before(1), before(2))
+        && d.core.len() <= 2
+        && d.core.bytes().all(|b| b.is_ascii_digit())
+        && m.is(MONTH)
+        && m.open_ended()
+    {
+        k -= 1;
+    }
+    let mut mods = 0;
+    while k > floor {
+        let w = &ch[k - 1];
+        if !w.open_ended() {
             return None;
         }
-        let y = year_digits(w.core, false)?;
-        return Some((j, When::Calendar(y)));
+        if w.is(BIND) {
+            return Some((k - 1, When::Calendar(y)));
+        }
+        // "as of December 2021"
+        if k >= floor + 2
+            && w.core.eq_ignore_ascii_case("of")
+            && ch[k - 2].core.eq_ignore_ascii_case("as")
+            && ch[k - 2].open_ended()
+        {
+            return Some((k - 2, When::Calendar(y)));
+        }
+        if !w.is(YEAR_MOD | MONTH) || mods == 5 {
+            return None;
+        }
+        mods += 1;
+        k -= 1;
     }
     None
 }
@@ -131,7 +139,7 @@ fn when(fiscal: bool, y: i32) -> When {
 /// A year written in four digits (1900–2100), or in two after "FY" ("FY19" → 2019).
 fn year_digits(core: &str, two_digit: bool) -> Option<i32> {
     let b = core.as_bytes();
-    if !b.iter().all(u8::is_ascii_digit) {
+    if !matches!(b.len(), 2 | 4) || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
     let v: i32 = b.iter().fold(0, |acc, d| acc * 10 + i32::from(d - b'0'));
@@ -166,10 +174,9 @@ fn range_continues(ch: &[Chunk<'_>], last: usize) -> Option<usize> {
     (joined && is_year(last + 2)).then_some(last + 2)
 }
 
-/// Whether a chunk can begin a figure phrase.
+/// Whether a chunk can begin a figure phrase: a number, a dollar sign, "a" ("a million").
 pub(super) fn can_start(c: &Chunk<'_>) -> bool {
-    let b = c.first_byte();
-    b.is_ascii_digit() || b == b'$' || (b == b'U' && c.core.starts_with("US")) || c.is(NUM | A)
+    c.trigger || matches!(c.core, "a" | "A" | "USD")
 }
 
 fn is_number_like(c: &Chunk<'_>) -> bool {
@@ -218,7 +225,7 @@ pub(super) fn figure_at(ch: &[Chunk<'_>], used: &[bool], i: usize) -> Option<Fou
             && free(last + 1)
             && ch[last + 1].is(HUNDRED | SCALE)
         {
-            exp += u32::from(ch[last + 1].val);
+            exp += u32::from(ch[last + 1].val());
             scaled |= ch[last + 1].is(SCALE);
             last += 1;
         }
@@ -327,7 +334,7 @@ fn spelled(ch: &[Chunk<'_>], used: &[bool], j: usize) -> Option<(u64, usize, boo
     while k < n && !used[k] && (k == j || ch[k - 1].open_ended()) {
         let w = &ch[k];
         if w.is(NUM) {
-            let v = u64::from(w.val);
+            let v = u64::from(w.val());
             let ok = match prev {
                 Prev::Start | Prev::Hundred | Prev::Scale => true,
                 // "twenty five"
@@ -337,7 +344,7 @@ fn spelled(ch: &[Chunk<'_>], used: &[bool], j: usize) -> Option<(u64, usize, boo
             if !ok {
                 break;
             }
-            current += v;
+            current = current.saturating_add(v);
             prev = if v >= 20 && v % 10 == 0 {
                 Prev::Tens
             } else {
@@ -353,7 +360,7 @@ fn spelled(ch: &[Chunk<'_>], used: &[bool], j: usize) -> Option<(u64, usize, boo
             if matches!(prev, Prev::Start | Prev::Scale) {
                 break;
             }
-            total = total.saturating_add(current.saturating_mul(10u64.pow(u32::from(w.val))));
+            total = total.saturating_add(current.saturating_mul(10u64.pow(u32::from(w.val()))));
             current = 0;
             scaled = true;
             prev = Prev::Scale;
@@ -374,7 +381,7 @@ fn spelled(ch: &[Chunk<'_>], used: &[bool], j: usize) -> Option<(u64, usize, boo
     if prev == Prev::Start {
         return None;
     }
-    Some((total + current, last, scaled))
+    Some((total.saturating_add(current), last, scaled))
 }
 
 /// What a number counts, when a people or thing noun follows it within two words
@@ -388,7 +395,11 @@ fn counted_after(ch: &[Chunk<'_>], used: &[bool], from: usize) -> Option<(usize,
         if w.is(COUNTED) {
             return Some((compound_start(ch, from, k), w.end));
         }
-        if !is_plain_word(w.core) || w.roles != 0 || !w.open_ended() {
+        // "1,000 U.S. citizens"
+        if w.is(US) && (w.open_ended() || w.close == b'.') {
+            continue;
+        }
+        if !is_plain_word(w.core) || w.roles() != 0 || !w.open_ended() {
             return None;
         }
     }
@@ -417,7 +428,7 @@ fn compound_start(ch: &[Chunk<'_>], from: usize, k: usize) -> usize {
 fn plural_after(ch: &[Chunk<'_>], used: &[bool], k: usize) -> Option<(usize, usize)> {
     let w = ch.get(k)?;
     let plural = w.core.len() >= 3 && w.core.ends_with('s') && !w.core.ends_with("ss");
-    (!used[k] && !w.open && w.roles == 0 && plural && is_plain_word(w.core))
+    (!used[k] && !w.open && w.roles() == 0 && plural && is_plain_word(w.core))
         .then_some((w.start, w.end))
 }
 

@@ -1,8 +1,9 @@
 //! The words of a sentence as the figure reader sees them: chunks between spaces with their
-//! surrounding punctuation stripped, each classified once against the small vocabulary that
-//! figures and year expressions need, and the reading of written numbers ("3,500", "4.8%",
-//! "$5M").
+//! surrounding punctuation stripped, each classified on first use against the small
+//! vocabulary that figures and year expressions need; the reading of written numbers
+//! ("3,500", "4.8%", "$5M"); and the eight-bytes-at-a-time scans the sentence filter uses.
 
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 /// Role flags of a chunk (a chunk can have several: "through" binds a year and joins a range).
@@ -62,7 +63,7 @@ pub(super) mod role {
 }
 
 /// One whitespace-delimited piece of a sentence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Chunk<'a> {
     /// The piece without opening and closing punctuation ("2022" of "2022),").
     pub core: &'a str,
@@ -75,17 +76,34 @@ pub(super) struct Chunk<'a> {
     pub close: u8,
     /// Opening punctuation stood before the core ("(FY)").
     pub open: bool,
-    /// The chunk is or holds a number: digits, a dollar sign, a number word.
+    /// The chunk is or holds a number: a digit, a dollar sign, a number word.
     pub trigger: bool,
-    /// [`role`] flags.
-    pub roles: u32,
-    /// The number of a [`role::NUM`] word, the power of ten of a [`role::SCALE`] word.
-    pub val: u8,
+    /// [`role`] flags and value, looked up on first use.
+    class: Cell<Option<(u32, u8)>>,
 }
 
 impl Chunk<'_> {
+    fn class(&self) -> (u32, u8) {
+        if let Some(c) = self.class.get() {
+            return c;
+        }
+        let c = classify(self.core);
+        self.class.set(Some(c));
+        c
+    }
+
+    /// The [`role`] flags.
+    pub fn roles(&self) -> u32 {
+        self.class().0
+    }
+
+    /// The number of a [`role::NUM`] word, the power of ten of a [`role::SCALE`] word.
+    pub fn val(&self) -> u8 {
+        self.class().1
+    }
+
     pub fn is(&self, roles: u32) -> bool {
-        self.roles & roles != 0
+        self.roles() & roles != 0
     }
 
     /// Whether a phrase may run on past this chunk (no punctuation closes it).
@@ -98,82 +116,32 @@ impl Chunk<'_> {
     }
 }
 
-/// Splits `text[from..to]` into chunks, appending them to `out`. Only the chunks near a
-/// number (within [`REACH`] chunks of one) are looked up in the lexicon: nothing farther
-/// away takes part in a figure or a year expression.
+/// Splits `text[from..to]` into chunks, appending them to `out`. A chunk is looked up in the
+/// lexicon only when the reader asks what it is (most never are).
 pub(super) fn chunks<'a>(text: &'a str, from: usize, to: usize, out: &mut Vec<Chunk<'a>>) {
     let b = text.as_bytes();
-    let first = out.len();
     let mut i = from;
     while i < to {
-        match SEPARATOR[b[i] as usize] {
-            SPACE => {
-                i += 1;
+        match separator(b, i, to) {
+            Sep::Space(n) => {
+                i += n;
                 continue;
             }
-            WIDE => match separator(b, i, to) {
-                Sep::Space(n) => {
-                    i += n;
-                    continue;
-                }
-                Sep::Dash(n) => {
-                    mark_dash(out);
-                    i += n;
-                    continue;
-                }
-                Sep::No => {}
-            },
-            _ => {}
+            Sep::Dash(n) => {
+                mark_dash(out);
+                i += n;
+                continue;
+            }
+            Sep::No => {}
         }
         let s = i;
-        while i < to {
-            match SEPARATOR[b[i] as usize] {
-                0 => i += 1,
-                WIDE if matches!(separator(b, i, to), Sep::No) => i += 1,
-                _ => break,
-            }
+        i = next_separator(b, i + 1, to);
+        while i < to && matches!(separator(b, i, to), Sep::No) {
+            i = next_separator(b, i + 1, to);
         }
         push(text, s, i, out);
     }
-    classify_near_numbers(&mut out[first..]);
 }
-
-/// How many chunks before and after a number can matter to it: "by the end of the first
-/// quarter of 2025" before, "1.2 million internally displaced persons" after.
-const REACH: usize = 10;
-
-fn classify_near_numbers(chunks: &mut [Chunk<'_>]) {
-    let n = chunks.len();
-    let mut done = 0;
-    for t in 0..n {
-        if !chunks[t].trigger {
-            continue;
-        }
-        let hi = (t + REACH + 1).min(n);
-        for c in &mut chunks[t.saturating_sub(REACH).max(done)..hi] {
-            (c.roles, c.val) = classify(c.core);
-        }
-        done = done.max(hi);
-    }
-}
-
-/// Byte classes for cutting chunks: ASCII whitespace, and the lead bytes of the wide spaces
-/// and dashes (checked in full by [`separator`]).
-const SPACE: u8 = 1;
-const WIDE: u8 = 2;
-
-static SEPARATOR: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b' ' as usize] = SPACE;
-    t[b'\t' as usize] = SPACE;
-    t[b'\n' as usize] = SPACE;
-    t[b'\r' as usize] = SPACE;
-    t[0x0b] = SPACE;
-    t[0x0c] = SPACE;
-    t[0xc2] = WIDE;
-    t[0xe2] = WIDE;
-    t
-};
 
 enum Sep {
     No,
@@ -181,10 +149,11 @@ enum Sep {
     Dash(usize),
 }
 
-/// Whitespace (ASCII, no-break, thin and narrow no-break spaces) and en and em dashes.
+/// Whitespace (ASCII spaces and controls, no-break, thin and narrow no-break spaces) and en
+/// and em dashes.
 fn separator(b: &[u8], i: usize, to: usize) -> Sep {
     match b[i] {
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Sep::Space(1),
+        0..=0x20 => Sep::Space(1),
         0xc2 if i + 1 < to && b[i + 1] == 0xa0 => Sep::Space(2),
         0xe2 if i + 2 < to && b[i + 1] == 0x80 => match b[i + 2] {
             0x93 | 0x94 => Sep::Dash(3),
@@ -203,7 +172,8 @@ fn mark_dash(out: &mut [Chunk<'_>]) {
     }
 }
 
-/// Strips the punctuation around `text[s..e]`, classifies the core and appends it.
+/// Strips the punctuation around `text[s..e]`, notes whether the core holds a number, and
+/// appends it.
 fn push<'a>(text: &'a str, mut s: usize, mut e: usize, out: &mut Vec<Chunk<'a>>) {
     let b = text.as_bytes();
     let mut open = false;
@@ -261,9 +231,7 @@ fn push<'a>(text: &'a str, mut s: usize, mut e: usize, out: &mut Vec<Chunk<'a>>)
         mark_dash(out);
         return;
     }
-    let cb = core.as_bytes();
-    let word = cb.iter().position(|&c| c == b'-').map_or(cb, |d| &cb[..d]);
-    let trigger = cb[0].is_ascii_digit() || cb.contains(&b'$') || is_number_word(word);
+    let trigger = is_trigger(core.as_bytes());
     out.push(Chunk {
         core,
         start: s,
@@ -271,8 +239,7 @@ fn push<'a>(text: &'a str, mut s: usize, mut e: usize, out: &mut Vec<Chunk<'a>>)
         close,
         open,
         trigger,
-        roles: 0,
-        val: 0,
+        class: Cell::new(None),
     });
 }
 
@@ -284,18 +251,133 @@ fn mark_close(out: &mut [Chunk<'_>], close: u8) {
     }
 }
 
+// Eight bytes at a time ("SWAR"): `zero_bytes(x)` flags the bytes of `x` that are zero,
+// `bytes_below(x, n)` those below `n` (bytes of 0x80 and above never). Flags above the first
+// true one may be false alarms (borrows), but the lowest flag is exact and no flag appears
+// without a true one.
+const ONES: u64 = 0x0101_0101_0101_0101;
+pub(super) const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+pub(super) fn bytes_below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS
+}
+
+pub(super) fn zero_bytes(x: u64) -> u64 {
+    bytes_below(x, 1)
+}
+
+pub(super) fn splat(c: u8) -> u64 {
+    ONES * u64::from(c)
+}
+
+/// Eight bytes from `b[i..]`, the first in the lowest lane.
+pub(super) fn load(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// Flags the ASCII letters among the bytes of `x`, each flag exact.
+pub(super) fn letters(x: u64) -> u64 {
+    // Lowercase, then 'a' <= byte <= 'z' in seven-bit lanes (no carry crosses a lane).
+    let y = x | splat(0x20);
+    let low = y & splat(0x7f);
+    (splat(127 + b'z' + 1) - low) & !y & (low + splat(127 - (b'a' - 1))) & HIGHS
+}
+
+/// The first byte at or after `i` that is not an ASCII letter (the end of `b` when none).
+pub(super) fn next_non_letter(b: &[u8], mut i: usize) -> usize {
+    while i + 8 <= b.len() {
+        let m = !letters(load(b, i)) & HIGHS;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    (i..b.len())
+        .find(|&k| !b[k].is_ascii_alphabetic())
+        .unwrap_or(b.len())
+}
+
+/// The first byte in `i..to` that may separate chunks: ASCII space or control, or the lead
+/// byte of a wide space or dash (0xC2, 0xE2); `to` when none.
+fn next_separator(b: &[u8], mut i: usize, to: usize) -> usize {
+    while i + 8 <= to {
+        let x = load(b, i);
+        let m = bytes_below(x, 0x21) | zero_bytes(x ^ splat(0xc2)) | zero_bytes(x ^ splat(0xe2));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    (i..to)
+        .find(|&k| b[k] <= 0x20 || b[k] == 0xc2 || b[k] == 0xe2)
+        .unwrap_or(to)
+}
+
+/// Whether a chunk is or holds a number: a digit or a dollar sign anywhere ("FY2019",
+/// "US$5"), or a number word, alone or hyphenated ("twenty-five", "five-year").
+fn is_trigger(cb: &[u8]) -> bool {
+    let mut k = 0;
+    while k < cb.len() {
+        let x = if k + 8 <= cb.len() {
+            load(cb, k)
+        } else {
+            // Zero padding: neither a digit nor a dollar sign.
+            let mut w = [0u8; 8];
+            w[..cb.len() - k].copy_from_slice(&cb[k..]);
+            u64::from_le_bytes(w)
+        };
+        if bytes_below(x ^ splat(b'0'), 10) | zero_bytes(x ^ splat(b'$')) != 0 {
+            return true;
+        }
+        k += 8;
+    }
+    // Words are turned away by their first two letters before the hyphen is looked for.
+    let (Some(&a), Some(&b)) = (cb.first(), cb.get(1)) else {
+        return false;
+    };
+    if !may_start_number_word(a, b) {
+        return false;
+    }
+    let word = cb.iter().position(|&c| c == b'-').map_or(cb, |d| &cb[..d]);
+    is_number_word(word)
+}
+
+/// A word that, within reach after a number, may make it a figure: a scale, a unit, or a
+/// counted noun.
+pub(super) fn completes_figure(w: &[u8]) -> bool {
+    use role::*;
+    lookup(w).0 & (HUNDRED | SCALE | PERCENT | PER | PERCENTAGE | DOLLARS | COUNTED) != 0
+}
+
+/// "hundred", "thousand", "million", "billion", "trillion", in any case.
+pub(super) fn is_scale_word(w: &[u8]) -> bool {
+    lookup(w).0 & (role::HUNDRED | role::SCALE) != 0
+}
+
 /// A number or scale word ("five", "twenty", "hundred", "million"), in any case.
 pub(super) fn is_number_word(w: &[u8]) -> bool {
     // Most words are turned away by their first two letters and length, without a lookup.
     let (Some(&first), Some(&second), true) = (w.first(), w.get(1), w.len() <= 9) else {
         return false;
     };
+    number_shapes(first, second) & (1 << w.len()) != 0
+        && lookup(w).0 & (role::NUM | role::HUNDRED | role::SCALE) != 0
+}
+
+/// Whether a word beginning with these two letters may be a number word.
+pub(super) fn may_start_number_word(first: u8, second: u8) -> bool {
+    number_shapes(first, second) != 0
+}
+
+/// The lengths (as bits) of the number words that begin with these two letters, any case.
+fn number_shapes(first: u8, second: u8) -> u16 {
     let (a, b) = (first | 0x20, second | 0x20);
     if !a.is_ascii_lowercase() || !b.is_ascii_lowercase() {
-        return false;
+        return 0;
     }
-    NUMBER_SHAPES[usize::from(a - b'a') * 26 + usize::from(b - b'a')] & (1 << w.len()) != 0
-        && lookup(w).0 & (role::NUM | role::HUNDRED | role::SCALE) != 0
+    NUMBER_SHAPES[usize::from(a - b'a') * 26 + usize::from(b - b'a')]
 }
 
 /// For each pair of first letters, the lengths (as bits) of the number words that begin so.
@@ -750,6 +832,33 @@ mod tests {
         assert_eq!(classify("first").0 & role::NUM, 0);
         assert_eq!(classify("PERCENT"), (role::PERCENT, 0));
         assert_eq!(classify("%"), (role::PERCENT, 0));
+    }
+
+    #[test]
+    fn triggers() {
+        for yes in [
+            "5",
+            "FY2019",
+            "US$5",
+            "$",
+            "five",
+            "Twenty-five",
+            "five-year",
+            "COVID-19",
+        ] {
+            assert!(is_trigger(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "the",
+            "",
+            "x",
+            "thirteenth",
+            "percent",
+            "U.S",
+            "dollars-worth",
+        ] {
+            assert!(!is_trigger(no.as_bytes()), "{no}");
+        }
     }
 
     #[test]

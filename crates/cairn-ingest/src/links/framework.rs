@@ -174,34 +174,68 @@ fn owner(t: &Text, family: Family, i: usize, len: usize, floor: usize) -> (usize
 }
 
 /// A bureau code written before the keyword ("AF JRS", "INL's FBS", "AF Bureau's JRS").
-fn code_before<'a>(t: &Text<'a>, end: usize, floor: usize) -> Option<(usize, &'a str)> {
+fn code_before<'a>(t: &Text<'a>, end: usize, floor: usize) -> Option<Code<'a>> {
     let mut p = end.checked_sub(1).filter(|&p| p >= floor)?;
+    // "Bureau of African Affairs (AF) Joint Regional Strategy".
+    if t.punct(p, ")") && p >= floor + 2 && t.punct(p - 2, "(") {
+        return t.base(p - 1).map(|(code, _)| Code {
+            start: p - 2,
+            code,
+            after_name: true,
+        });
+    }
     if t.base_is(p, "bureau") {
         p = p.checked_sub(1).filter(|&p| p >= floor)?;
     }
-    t.base(p).map(|(b, _)| (p, b))
+    t.base(p).map(|(code, _)| Code {
+        start: p,
+        code,
+        after_name: false,
+    })
+}
+
+/// A bureau code before a keyword; `after_name` when it follows the name in parentheses.
+struct Code<'a> {
+    start: usize,
+    code: &'a str,
+    after_name: bool,
 }
 
 /// The regional bureau named just before token `end`: a code or one of the bureau's names.
 fn regional(t: &Text, end: usize, floor: usize) -> Option<(usize, &'static str)> {
-    if let Some((p, b)) = code_before(t, end, floor)
-        && let Some((code, _)) = bureau::REGIONAL.iter().find(|(c, _)| *c == b)
+    if let Some(c) = code_before(t, end, floor)
+        && let Some((code, _)) = bureau::REGIONAL.iter().find(|(r, _)| *r == c.code)
     {
-        return Some((p, code));
+        let start = if c.after_name {
+            longest(bureau::REGIONAL_ALIASES, t, c.start, floor).map_or(c.start, |n| n.0)
+        } else {
+            c.start
+        };
+        return Some((start, code));
     }
     longest(bureau::REGIONAL_ALIASES, t, end, floor)
 }
 
 /// The functional bureau named just before token `end`, with "Bureau of" when written.
 fn functional(t: &Text, end: usize, floor: usize) -> Option<(usize, String)> {
-    if let Some((p, b)) = code_before(t, end, floor) {
+    if let Some(c) = code_before(t, end, floor) {
+        let b = c.code;
         let code = (1..=6).contains(&b.len())
             && b.bytes().all(|c| c.is_ascii_uppercase())
             && (bureau::is_functional(b) || (b.len() >= 2 && !NOT_BUREAUS.contains(&b)));
         if code {
-            return Some((p, b.to_string()));
+            let start = if c.after_name {
+                functional_name(t, c.start, floor).map_or(c.start, |n| n.0)
+            } else {
+                c.start
+            };
+            return Some((start, b.to_string()));
         }
     }
+    functional_name(t, end, floor).map(|(s, code)| (s, code.to_string()))
+}
+
+fn functional_name(t: &Text, end: usize, floor: usize) -> Option<(usize, &'static str)> {
     let (s, code) = longest(bureau::FUNCTIONAL, t, end, floor)?;
     let s = if s >= floor + 2
         && t.is_any(s - 1, &["of", "for"])
@@ -211,7 +245,7 @@ fn functional(t: &Text, end: usize, floor: usize) -> Option<(usize, String)> {
     } else {
         s
     };
-    Some((s, code.to_string()))
+    Some((s, code))
 }
 
 /// The longest name in `table` ending at token `end`, with where it starts.
@@ -221,8 +255,23 @@ fn longest(
     end: usize,
     floor: usize,
 ) -> Option<(usize, &'static str)> {
+    // Most names fail on their last word: compare it before walking the rest.
+    let (last, _) = t.base(end.checked_sub(1).filter(|&p| p >= floor)?)?;
+    let last = last.as_bytes();
     table
         .iter()
+        .filter(|(_, name)| {
+            let name = name.as_bytes();
+            let Some(cut) = name.len().checked_sub(last.len()) else {
+                return false;
+            };
+            (cut == 0 || name[cut - 1] == b' ')
+                && name
+                    .get(cut)
+                    .zip(last.first())
+                    .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+                && name[cut..].eq_ignore_ascii_case(last)
+        })
         .filter_map(|(code, name)| ends_with(t, end, floor, name).map(|s| (s, *code)))
         .min_by_key(|(s, _)| *s)
 }
@@ -230,15 +279,6 @@ fn longest(
 /// Where the words of `name` (lower-case; commas in it or the text are ignored) end at token
 /// `end`; the last word may carry a possessive ("Africa Bureau's").
 fn ends_with(t: &Text, end: usize, floor: usize, name: &str) -> Option<usize> {
-    // Most names fail on their last word: check it before walking the rest.
-    let Some((last_word, _)) = t.base(end.checked_sub(1)?) else {
-        return None;
-    };
-    let cut = name.len().checked_sub(last_word.len())?;
-    let whole_word = cut == 0 || name.as_bytes().get(cut - 1) == Some(&b' ');
-    if end <= floor || !whole_word || !name.get(cut..)?.eq_ignore_ascii_case(last_word) {
-        return None;
-    }
     let mut q = end;
     let mut last = true;
     for w in name.rsplit(' ') {
@@ -315,6 +355,10 @@ mod tests {
             ),
             ("via AF JRS Objectives", "AF JRS"),
             ("AF's JRS", "AF's JRS"),
+            (
+                "the Bureau of African Affairs (AF) Joint Regional Strategy",
+                "Bureau of African Affairs (AF) Joint Regional Strategy",
+            ),
         ] {
             assert_eq!(
                 one(src),
@@ -343,6 +387,11 @@ mod tests {
                 "Bureau of Democracy, Human Rights, and Labor Functional Bureau Strategy",
             ),
             ("DRL FBS Goal 1", "DRL", "DRL FBS"),
+            (
+                "the Bureau of Consular Affairs (CA) Functional Bureau Strategy",
+                "CA",
+                "Bureau of Consular Affairs (CA) Functional Bureau Strategy",
+            ),
             (
                 "INL's Functional Bureau Strategy",
                 "INL",

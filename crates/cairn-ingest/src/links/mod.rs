@@ -83,7 +83,7 @@ fn resolve_objective(objective: &mut Objective, reader: &mut Reader) {
     if let Some(text) = &objective.linkages {
         links.extend(reader.read(text));
     }
-    objective.links = dedupe(links);
+    objective.links = dedupe(links, |l| &l.target);
     for sub in &mut objective.sub_objectives {
         resolve_objective(sub, reader);
     }
@@ -137,24 +137,22 @@ fn document_bureau(strategy: &Strategy, reader: &mut Reader) -> Option<String> {
 }
 
 /// Keeps the first link to each target.
-fn dedupe(mut links: Vec<Link>) -> Vec<Link> {
+fn dedupe<T>(mut items: Vec<T>, target: fn(&T) -> &Target) -> Vec<T> {
     // Texts hold a handful of links: comparing beats hashing until there are many.
-    if links.len() <= 32 {
+    if items.len() <= 32 {
         let mut kept = 0;
-        for k in 0..links.len() {
-            if !links[..kept].iter().any(|l| l.target == links[k].target) {
-                links.swap(kept, k);
+        for k in 0..items.len() {
+            if !items[..kept].iter().any(|x| target(x) == target(&items[k])) {
+                items.swap(kept, k);
                 kept += 1;
             }
         }
-        links.truncate(kept);
-        return links;
+        items.truncate(kept);
+        return items;
     }
-    let mut seen = HashSet::with_capacity(links.len());
-    links
-        .into_iter()
-        .filter(|l| seen.insert(l.target.clone()))
-        .collect()
+    let mut seen = HashSet::with_capacity(items.len());
+    items.retain(|x| seen.insert(target(x).clone()));
+    items
 }
 
 /// Buffers reused from text to text, so that reading allocates little beyond the links.
@@ -168,6 +166,7 @@ struct Reader {
     bound: Vec<Bound>,
     named: Vec<Named>,
     claimed: Vec<bool>,
+    numbers: refs::Numbers,
 }
 
 /// A link found in a text: where it sorts, its target and the tokens it was read from.
@@ -202,7 +201,7 @@ impl Reader {
         };
         framework::find(&t, &mut self.mentions);
         self.bound.clear();
-        refs::bind(&t, &self.mentions, &mut self.bound);
+        refs::bind(&t, &self.mentions, &mut self.numbers, &mut self.bound);
     }
 
     fn framework_of(&self, mention: Option<usize>) -> Option<Framework> {
@@ -272,24 +271,20 @@ impl Reader {
         }));
         // Stable: at one position, element lists keep their written order.
         found.sort_by_key(|f| f.pos);
-        dedupe(
-            found
-                .into_iter()
-                .map(|f| Link {
-                    target: f.target,
-                    relation: Relation::Supports,
-                    text: t.span(f.from, f.to).to_string(),
-                })
-                .collect(),
-        )
+        dedupe(found, |f| &f.target)
+            .into_iter()
+            .map(|f| Link {
+                target: f.target,
+                relation: Relation::Supports,
+                text: t.span(f.from, f.to).to_string(),
+            })
+            .collect()
     }
 
     fn read_title(&mut self, src: &str) -> Vec<Link> {
-        if !(src.contains("DO")
-            || src.contains("Sp")
-            || src.contains("SP")
-            || src.contains("pecial"))
-        {
+        // Most titles carry no marker: skip them without tokenizing.
+        let marker = ["DO", "Sp", "SP", "pecial", "evelopment"];
+        if !marker.iter().any(|m| src.contains(m)) {
             return Vec::new();
         }
         self.scan(src);
@@ -311,17 +306,19 @@ impl Reader {
                 }
             })
             .collect();
-        dedupe(links)
+        dedupe(links, |l| &l.target)
     }
 }
 
-/// Widens tokens `from..to` to the parentheses around them ("(CDCS DO1)").
+/// Widens tokens `from..to` to the parentheses close around them ("(CDCS DO1)").
 fn parenthesised(t: &Text, from: usize, to: usize) -> (usize, usize) {
     let open = (0..from)
         .rev()
+        .take(4)
         .take_while(|&k| !t.punct(k, ")"))
         .find(|&k| t.punct(k, "("));
     let close = (to..t.len())
+        .take(4)
         .take_while(|&k| !t.punct(k, "("))
         .find(|&k| t.punct(k, ")"));
     match (open, close) {

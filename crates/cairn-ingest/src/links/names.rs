@@ -56,8 +56,11 @@ const NOT_NAME: &[&str] = &[
 
 /// Words joining the parts of a name after "Strategy" ("Strategy on Gender Equity and Equality").
 const CONNECTORS: &[&str] = &[
-    "on", "for", "to", "of", "against", "and", "the", "in", "with",
+    "on", "for", "to", "toward", "towards", "of", "against", "and", "the", "in", "with",
 ];
+
+/// The most words a strategy's name takes on either side of "Strategy".
+const MAX_NAME: usize = 12;
 
 /// Names too generic to identify a strategy alone ("Mission Strategy", "U.S. Strategy").
 const GENERIC: &[&str] = &[
@@ -152,7 +155,8 @@ fn definitions(t: &Text, claimed: &mut [bool], out: &mut Vec<Named>) {
         };
         let president = (start..i - 1).any(|k| {
             t.word(k)
-                .is_some_and(|w| w.to_ascii_lowercase().starts_with("president"))
+                .and_then(|w| w.get(..9))
+                .is_some_and(|w| w.eq_ignore_ascii_case("president"))
         });
         let target = if INITIATIVES.contains(&acr) || has("initiative") || president {
             Some(Target::Initiative(acr.to_string()))
@@ -181,7 +185,12 @@ fn definitions(t: &Text, claimed: &mut [bool], out: &mut Vec<Named>) {
 /// the initial of a word (or of a part of "U.S.", "Counter-Terrorism"), small words skipped
 /// (Schwartz–Hearst style). The first word may not be a small word.
 fn long_form(t: &Text, claimed: &[bool], acr: &str, end: usize) -> Option<usize> {
-    let letters: Vec<u8> = acr.bytes().map(|b| b.to_ascii_uppercase()).collect();
+    let mut buf = [0u8; 10];
+    let n = acr.len().min(buf.len());
+    for (l, b) in buf.iter_mut().zip(acr.bytes()) {
+        *l = b.to_ascii_uppercase();
+    }
+    let letters = &buf[..n];
     let reach = (letters.len() + 5).min(letters.len() * 2) + 2;
     let mut floor = end;
     let mut words = 0;
@@ -197,7 +206,7 @@ fn long_form(t: &Text, claimed: &[bool], acr: &str, end: usize) -> Option<usize>
     }
     let mut search = LongForm {
         t,
-        letters: &letters,
+        letters,
         end,
         floor,
         failed: [0; 11],
@@ -324,14 +333,18 @@ fn named_strategy(t: &Text, claimed: &[bool], i: usize) -> Option<Named> {
     let name_word = |k: usize| {
         usable(k) && t.cap(k) && !t.possessive(k) && !NOT_NAME.iter().any(|w| t.is(k, w))
     };
+    // Names are short; the bounds keep a run of capitals from being walked again and again.
     let mut start = i;
-    while start > 0 && name_word(start - 1) {
+    while start > 0 && i - start < MAX_NAME && name_word(start - 1) {
         start -= 1;
     }
-    // After "Strategy on|for|to|of|against": name words joined by small words. "and the" or
+    // After "Strategy on|for|to|toward|of|against": name words joined by small words. "and the" or
     // another "Strategy" starts another name.
     let mut end = i + 1;
-    if t.is_any(end, &["on", "for", "to", "of", "against"]) {
+    if t.is_any(
+        end,
+        &["on", "for", "to", "toward", "towards", "of", "against"],
+    ) {
         let mut k = end;
         loop {
             let mut c = k;
@@ -350,7 +363,7 @@ fn named_strategy(t: &Text, claimed: &[bool], i: usize) -> Option<Named> {
             {
                 w += 1;
             }
-            if c == k || w == c {
+            if c == k || w == c || w - i > 2 * MAX_NAME {
                 break;
             }
             end = w;

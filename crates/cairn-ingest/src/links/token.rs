@@ -26,13 +26,15 @@ pub(super) struct Tok {
 const SPACE: u8 = 0;
 const PUNCT: u8 = 1;
 const WORD: u8 = 2;
+/// A lead byte of a character that may be a space or a mark (U+00A0, “, —): decode it.
+const DECODE: u8 = 3;
 
-/// Class of each ASCII byte.
-const ASCII: [u8; 128] = {
-    let mut t = [WORD; 128];
+/// Class of each byte. Other non-ASCII bytes belong to letters, or continue a character.
+const CLASSES: [u8; 256] = {
+    let mut t = [WORD; 256];
     let mut c = 0;
-    while c < 128 {
-        if (c as u8).is_ascii_whitespace() || c < 0x20 {
+    while c < 0x80 {
+        if (c as u8).is_ascii_whitespace() || c < 0x20 || c == 0x7F {
             t[c] = SPACE;
         }
         c += 1;
@@ -43,6 +45,10 @@ const ASCII: [u8; 128] = {
         t[punct[k] as usize] = PUNCT;
         k += 1;
     }
+    t[0xC2] = DECODE;
+    t[0xE1] = DECODE;
+    t[0xE2] = DECODE;
+    t[0xE3] = DECODE;
     t
 };
 
@@ -52,6 +58,22 @@ fn class(c: char) -> u8 {
         | '\u{2022}' | '\u{AB}' | '\u{BB}' | '\u{B7}' => PUNCT,
         c if c.is_whitespace() => SPACE,
         _ => WORD,
+    }
+}
+
+/// The class of the character at byte `i` and its length in bytes (1 for a letter's bytes,
+/// which words step through one at a time).
+fn class_at(src: &str, i: usize) -> (u8, usize) {
+    let cls = src
+        .as_bytes()
+        .get(i)
+        .map_or(SPACE, |&b| CLASSES[usize::from(b)]);
+    if cls != DECODE {
+        return (cls, 1);
+    }
+    match src.get(i..).and_then(|s| s.chars().next()) {
+        Some(c) => (class(c), c.len_utf8()),
+        None => (WORD, 1),
     }
 }
 
@@ -80,37 +102,20 @@ pub(super) fn tokenize(src: &str, out: &mut Vec<Tok>) {
             _ => {
                 let start = i;
                 i += len;
-                // The common case, ASCII word bytes, without decoding.
-                while i < bytes.len() {
-                    let b = bytes[i];
-                    if b < 0x80 {
-                        if ASCII[usize::from(b)] != WORD {
-                            break;
-                        }
-                        i += 1;
-                    } else {
-                        let (cls, len) = class_at(src, i);
-                        if cls != WORD {
-                            break;
-                        }
-                        i += len;
+                loop {
+                    let (cls, len) = match bytes.get(i) {
+                        Some(&b) if CLASSES[usize::from(b)] == WORD => (WORD, 1),
+                        Some(_) => class_at(src, i),
+                        None => break,
+                    };
+                    if cls != WORD {
+                        break;
                     }
+                    i += len;
                 }
                 push_word(src, start, i, out);
             }
         }
-    }
-}
-
-/// The class of the character at byte `i` and its length.
-fn class_at(src: &str, i: usize) -> (u8, usize) {
-    let b = src.as_bytes()[i];
-    if b < 0x80 {
-        return (ASCII[usize::from(b)], 1);
-    }
-    match src.get(i..).and_then(|s| s.chars().next()) {
-        Some(c) => (class(c), c.len_utf8()),
-        None => (WORD, 1),
     }
 }
 
