@@ -68,32 +68,57 @@ pub fn format(path: &str, d: &Diagnostic, style: Style) -> String {
     out
 }
 
-/// Both titles with the words only one of them has marked.
+/// Both titles with the words only one of them has marked; neighbouring changed words share
+/// one mark ("[-security forces-]").
 fn marked(t: &TitlePair, style: Style) -> (String, String) {
     let diff = TextDiff::from_words(t.summary.as_str(), t.detail.as_str());
-    let (mut old, mut new) = (String::new(), String::new());
+    let (mut old, mut new) = (Vec::new(), Vec::new());
     for change in diff.iter_all_changes() {
         let v = change.value();
         match change.tag() {
             ChangeTag::Equal => {
-                old.push_str(v);
-                new.push_str(v);
+                old.push((false, v));
+                new.push((false, v));
             }
-            ChangeTag::Delete => old.push_str(&mark(v, |s| style.removed(s))),
-            ChangeTag::Insert => new.push_str(&mark(v, |s| style.added(s))),
+            ChangeTag::Delete => old.push((true, v)),
+            ChangeTag::Insert => new.push((true, v)),
         }
     }
-    (old, new)
+    (
+        join_marked(&old, |s| style.removed(s)),
+        join_marked(&new, |s| style.added(s)),
+    )
 }
 
-/// Marks a word but not the whitespace around it, so the marks hug the words.
-fn mark(v: &str, f: impl Fn(&str) -> String) -> String {
-    let core = v.trim();
-    if core.is_empty() {
-        return v.to_string();
+/// Concatenates pieces, wrapping each run of changed pieces (and the whitespace inside the run)
+/// in one mark.
+fn join_marked(pieces: &[(bool, &str)], mark: impl Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let mut pending_space = String::new();
+    for &(changed, v) in pieces {
+        if changed {
+            run.push_str(&pending_space);
+            pending_space.clear();
+            run.push_str(v);
+        } else if !run.is_empty() && v.trim().is_empty() {
+            // Whitespace between two changed words belongs to the run if another change follows.
+            pending_space.push_str(v);
+        } else {
+            if !run.is_empty() {
+                out.push_str(&mark(run.trim()));
+                run.clear();
+            }
+            out.push_str(&pending_space);
+            pending_space.clear();
+            out.push_str(v);
+        }
     }
-    let start = v.len() - v.trim_start().len();
-    format!("{}{}{}", &v[..start], f(core), &v[start + core.len()..])
+    if !run.is_empty() {
+        out.push_str(&mark(run.trim()));
+    }
+    out.push_str(&pending_space);
+    out
 }
 
 #[cfg(test)]
@@ -113,7 +138,7 @@ mod tests {
         assert_eq!(
             out,
             "ics.txt:129: warning[title-mismatch]: title differs from the strategic framework (line 57)\n\
-             \x20   framework (line 57): improvement in [-the-] [-country's-] business environment.\n\
+             \x20   framework (line 57): improvement in [-the country's-] business environment.\n\
              \x20   detail    (line 129): improvement in {+its+} business environment.\n"
         );
     }

@@ -261,7 +261,7 @@ fn check_prints_compiler_style_lines_with_the_difference_marked() {
         first.ends_with("mali-ics-2022.txt:118: warning[title-mismatch]: title differs from the strategic framework (line 55)"),
         "{first}"
     );
-    assert!(text.contains("[-country's-]"), "{text}");
+    assert!(text.contains("[-the country's-]"), "{text}");
     assert!(text.contains("{+its+}"), "{text}");
     // Not a terminal: no colour codes.
     assert!(!text.contains('\x1b'));

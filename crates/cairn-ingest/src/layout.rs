@@ -2,6 +2,8 @@
 //! blocks. Paragraphs broken by a page (a sentence cut off, its rest after the footer, even
 //! turned into a bullet) are joined again here.
 
+use std::collections::HashSet;
+
 use cairn_core::{Draft, DraftElement, ElementKind, Heading, Number, StrategyKind};
 
 use crate::lines::{self, Kind, Label, Section};
@@ -96,6 +98,8 @@ struct Reader {
     place: Place,
     seen_section: bool,
     kind: Option<StrategyKind>,
+    /// The cover's title line, which running headers repeat.
+    cover_text: Option<String>,
     country: Option<String>,
     /// Banners in the order seen.
     banners: Vec<String>,
@@ -103,6 +107,8 @@ struct Reader {
     contents_listed: Vec<Section>,
     priorities: Vec<String>,
     summary: Vec<Heading>,
+    /// What the summary lists, to notice when a document without a "3." heading starts over.
+    listed: HashSet<(ElementKind, Number)>,
     detail: Vec<DraftElement>,
     /// The block of the current detail element that narrative goes to.
     block: Option<Label>,
@@ -116,12 +122,14 @@ impl Reader {
             place: Place::Cover,
             seen_section: false,
             kind: None,
+            cover_text: None,
             country: None,
             banners: Vec::new(),
             approved: None,
             contents_listed: Vec::new(),
             priorities: Vec::new(),
             summary: Vec::new(),
+            listed: HashSet::new(),
             detail: Vec::new(),
             block: None,
             awaiting_title: false,
@@ -181,10 +189,8 @@ impl Reader {
     fn heading(&mut self, kind: ElementKind, number: Option<Number>, title: String, line: u32) {
         // A document without a "3." heading: the second listing of an element starts the detail.
         if self.place == Place::Framework
-            && self
-                .summary
-                .iter()
-                .any(|h| h.kind == kind && h.number == number && number.is_some())
+            && let Some(n) = &number
+            && self.listed.contains(&(kind, n.clone()))
         {
             self.place = Place::Detail;
         }
@@ -204,6 +210,9 @@ impl Reader {
             line,
         };
         if self.place == Place::Framework {
+            if let Some(n) = &h.number {
+                self.listed.insert((kind, n.clone()));
+            }
             self.summary.push(h);
         } else {
             self.block = None;
@@ -263,8 +272,13 @@ impl Reader {
 
     fn cover_line(&mut self, kind: &Kind) {
         match kind {
-            Kind::CoverTitle(k, country) if self.kind.is_none() => {
+            Kind::CoverTitle {
+                kind: k,
+                country,
+                text,
+            } if self.kind.is_none() => {
                 self.kind = Some(*k);
+                self.cover_text = Some(text.clone());
                 if let Some(c) = country {
                     self.country = Some(if lines::is_country_caps(c) {
                         lines::country_name(c)
@@ -313,15 +327,26 @@ pub fn read(text: &str) -> Draft {
             }
             _ => {}
         }
-        if !r.seen_section {
-            r.cover_line(&kind);
-            if matches!(kind, Kind::CoverTitle(..)) {
+        let kind = match kind {
+            Kind::CoverTitle { .. } if !r.seen_section && r.kind.is_none() => {
+                r.cover_line(&kind);
                 continue;
             }
-        } else if matches!(kind, Kind::CoverTitle(..)) {
-            // A running header that repeats the cover title.
-            continue;
-        }
+            // A running header repeats the cover's title line; other lines that merely start
+            // with a strategy's name are prose.
+            Kind::CoverTitle { text, .. } => {
+                if r.cover_text.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&text)) {
+                    continue;
+                }
+                Kind::Text(text)
+            }
+            other => {
+                if !r.seen_section {
+                    r.cover_line(&other);
+                }
+                other
+            }
+        };
         if r.place == Place::Contents {
             if let Kind::Section { section, listed } = kind {
                 if listed || !r.contents_listed.contains(&section) {
@@ -391,7 +416,7 @@ pub fn read(text: &str) -> Draft {
             | Kind::Furniture
             | Kind::Banner(_)
             | Kind::Approved(_)
-            | Kind::CoverTitle(..) => continue,
+            | Kind::CoverTitle { .. } => continue,
         };
         pending = Some((para, line_no));
     }

@@ -36,8 +36,13 @@ pub enum Kind {
     /// A marking banner ("FOR PUBLIC RELEASE"), as printed.
     Banner(String),
     Approved(Option<NaiveDate>),
-    /// "Integrated Country Strategy", with the country when the same line names it.
-    CoverTitle(StrategyKind, Option<String>),
+    /// "Integrated Country Strategy", with the country when the same line names it
+    /// ("Integrated Country Strategy – Mali"); `text` is the line as read.
+    CoverTitle {
+        kind: StrategyKind,
+        country: Option<String>,
+        text: String,
+    },
     /// A section heading; `listed` when it carries a page number or dot leaders (a contents
     /// entry).
     Section {
@@ -440,18 +445,26 @@ fn cover_title(t: &str) -> Option<Kind> {
     ]
     .into_iter()
     .find_map(|k| {
-        let rest = strip_prefix_ci(t, k.cover_title())?;
-        let rest = rest.trim_start_matches(|c: char| {
+        let after = strip_prefix_ci(t, k.cover_title())?;
+        let rest = after.trim_start_matches(|c: char| {
             c.is_whitespace() || matches!(c, ':' | '–' | '—' | '-' | '|' | ',')
         });
+        let cover = |country| {
+            Some(Kind::CoverTitle {
+                kind: k,
+                country,
+                text: t.to_string(),
+            })
+        };
+        // The country follows a separator or stands in capitals; a sentence that merely starts
+        // with a strategy's name ("National Security Strategy priority of …") is prose.
+        let country_like = rest.len() < 60
+            && rest.chars().all(|c| c.is_alphabetic() || " '’-.".contains(c))
+            && (after.trim_start().len() > rest.len() || is_country_caps(rest));
         if rest.is_empty() {
-            Some(Kind::CoverTitle(k, None))
-        } else if rest.len() < 60
-            && rest
-                .chars()
-                .all(|c| c.is_alphabetic() || " '’-.".contains(c))
-        {
-            Some(Kind::CoverTitle(k, Some(rest.trim().to_string())))
+            cover(None)
+        } else if country_like {
+            cover(Some(rest.trim().to_string()))
         } else {
             None
         }
@@ -706,11 +719,32 @@ mod tests {
     fn cover_title_and_country() {
         assert_eq!(
             classify("Integrated Country Strategy"),
-            Kind::CoverTitle(StrategyKind::Ics, None)
+            Kind::CoverTitle {
+                kind: StrategyKind::Ics,
+                country: None,
+                text: "Integrated Country Strategy".into()
+            }
         );
         assert_eq!(
             classify("Integrated Country Strategy – Mali"),
-            Kind::CoverTitle(StrategyKind::Ics, Some("Mali".into()))
+            Kind::CoverTitle {
+                kind: StrategyKind::Ics,
+                country: Some("Mali".into()),
+                text: "Integrated Country Strategy – Mali".into()
+            }
+        );
+        assert_eq!(
+            classify("INTEGRATED COUNTRY STRATEGY MALI"),
+            Kind::CoverTitle {
+                kind: StrategyKind::Ics,
+                country: Some("MALI".into()),
+                text: "INTEGRATED COUNTRY STRATEGY MALI".into()
+            }
+        );
+        // A wrapped sentence that starts with a strategy's name is prose.
+        assert_eq!(
+            classify("National Security Strategy priority of helping African nations"),
+            Kind::Text("National Security Strategy priority of helping African nations".into())
         );
         assert_eq!(country_name("MALI"), "Mali");
         assert_eq!(country_name("BURKINA FASO"), "Burkina Faso");

@@ -241,3 +241,19 @@ fn a_15_megabyte_document_parses() {
     assert_eq!(p.strategy.goals.len(), goal * 3);
     assert_eq!(p.strategy.objectives().count(), goal * 9);
 }
+
+#[test]
+fn a_wrapped_line_that_starts_with_a_strategy_name_is_prose() {
+    let doc = "Integrated Country Strategy\n\nMALI\n\n3. Mission Goals and Objectives\n\n\
+        Mission Goal 1: Security.\n\nDescription: The work advances the Interim\n\
+        National Security Strategy priority of helping African nations combat violent\n\
+        extremism.\n\nIntegrated Country Strategy\n\nObjective 1.1: Borders.\n\nJustification: Because.\n";
+    let p = parse(doc.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        goal(&p.strategy, "1").description.as_deref(),
+        Some("The work advances the Interim National Security Strategy priority of helping African nations combat violent extremism.")
+    );
+    // The repeated cover line is a running header, not text.
+    assert_eq!(objective(&p.strategy, "1.1").justification.as_deref(), Some("Because."));
+    assert_eq!(p.strategy.objectives().count(), 1);
+}

@@ -567,18 +567,6 @@ impl Out {
             let cur = lines.len() - 1;
             lines[cur].push(w);
         }
-        // Left out: a line that starts with a strategy's cover title followed only by letters
-        // ("National Security Strategy priority of helping African nations combat violent")
-        // is taken by the importer for a running header and dropped. Such a line is avoided by
-        // carrying the previous line's last word over.
-        for i in 1..lines.len() {
-            if starts_with_cover_title(&lines[i].join(" "))
-                && lines[i - 1].len() > 1
-                && let Some(w) = lines[i - 1].pop()
-            {
-                lines[i].insert(0, w);
-            }
-        }
         for (i, words) in lines.iter().enumerate() {
             let head = if i == 0 { lead } else { indent };
             self.line(format!("{head}{}", words.join(" ")));
@@ -920,23 +908,6 @@ fn render(spec: &Spec, v: &Variant, rng: &mut Rng) -> Vec<(String, Brk)> {
         blocks(&mut out, rng, &m.justification, &m.linkages, &m.risks);
     }
     out.lines
-}
-
-/// The cover titles the importer recognises at the start of a line.
-const COVER_TITLES: &[&str] = &[
-    "Integrated Country Strategy",
-    "Joint Regional Strategy",
-    "Functional Bureau Strategy",
-    "Joint Strategic Plan",
-    "National Security Strategy",
-    "Country Development Cooperation Strategy",
-];
-
-fn starts_with_cover_title(line: &str) -> bool {
-    COVER_TITLES.iter().any(|t| {
-        line.get(..t.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(t))
-    })
 }
 
 fn ends_sentence(t: &str) -> bool {
