@@ -8,7 +8,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
 }
 
 fn seed() -> PathBuf {
@@ -41,7 +43,9 @@ fn json_of(out: &Output) -> Value {
 }
 
 fn expectation(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/acceptance").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/acceptance")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
 }
@@ -80,7 +84,9 @@ fn holder<'a>(doc: &'a Value, name: &str) -> Option<&'a Value> {
     }
     if let Some(i) = name.strip_prefix("management:") {
         let i: usize = i.parse().ok()?;
-        return doc["management_objectives"].as_array()?.get(i.checked_sub(1)?);
+        return doc["management_objectives"]
+            .as_array()?
+            .get(i.checked_sub(1)?);
     }
     all_objectives(doc)
         .into_iter()
@@ -111,14 +117,23 @@ fn targets(doc: &Value, name: &str) -> Vec<(String, String)> {
         .and_then(|h| h["links"].as_array())
         .into_iter()
         .flatten()
-        .map(|l| (str_of(&l["target"]).to_string(), str_of(&l["relation"]).to_string()))
+        .map(|l| {
+            (
+                str_of(&l["target"]).to_string(),
+                str_of(&l["relation"]).to_string(),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn mali_parse_contract() {
     let out = cairn(&["parse", path_arg(&seed())]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc = json_of(&out);
     let exp = expectation("mali-ics.expect.json");
     let mut fails: Vec<String> = Vec::new();
@@ -127,8 +142,14 @@ fn mali_parse_contract() {
             fails.push(what);
         }
     };
-    check(str_of(&doc["country"]).eq_ignore_ascii_case(str_of(&exp["country"])), "country".into());
-    check(str_of(&doc["marking"]) == str_of(&exp["marking"]), "marking".into());
+    check(
+        str_of(&doc["country"]).eq_ignore_ascii_case(str_of(&exp["country"])),
+        "country".into(),
+    );
+    check(
+        str_of(&doc["marking"]) == str_of(&exp["marking"]),
+        "marking".into(),
+    );
     check(
         doc["goals"].as_array().map(Vec::len) == exp["goals"].as_u64().map(|n| n as usize),
         "goal count".into(),
@@ -140,10 +161,18 @@ fn mali_parse_contract() {
         .flat_map(|g| g["objectives"].as_array().into_iter().flatten())
         .map(|o| str_of(&o["number"]))
         .collect();
-    let want: Vec<&str> = exp["objectives"].as_array().into_iter().flatten().map(str_of).collect();
+    let want: Vec<&str> = exp["objectives"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(str_of)
+        .collect();
     check(objectives == want, format!("objectives {objectives:?}"));
     let subs = all_objectives(&doc).len() - objectives.len();
-    check(subs == exp["sub_objectives"].as_array().map_or(0, Vec::len), "sub-objectives".into());
+    check(
+        subs == exp["sub_objectives"].as_array().map_or(0, Vec::len),
+        "sub-objectives".into(),
+    );
     check(
         doc["management_objectives"].as_array().map(Vec::len)
             == exp["management"].as_u64().map(|n| n as usize),
@@ -165,32 +194,47 @@ fn mali_parse_contract() {
     for (name, want) in exp["links"].as_object().into_iter().flatten() {
         let got: Vec<String> = targets(&doc, name).into_iter().map(|(t, _)| t).collect();
         for t in want.as_array().into_iter().flatten() {
-            check(got.iter().any(|g| g == str_of(t)), format!("{name} lacks {t} (has {got:?})"));
+            check(
+                got.iter().any(|g| g == str_of(t)),
+                format!("{name} lacks {t} (has {got:?})"),
+            );
         }
     }
     for (name, want) in exp["links_absent"].as_object().into_iter().flatten() {
         let got: Vec<String> = targets(&doc, name).into_iter().map(|(t, _)| t).collect();
         for t in want.as_array().into_iter().flatten() {
-            check(!got.iter().any(|g| g == str_of(t)), format!("{name} has {t}"));
+            check(
+                !got.iter().any(|g| g == str_of(t)),
+                format!("{name} has {t}"),
+            );
         }
     }
     for (name, by_prefix) in exp["links_exact"].as_object().into_iter().flatten() {
         let got: Vec<String> = targets(&doc, name).into_iter().map(|(t, _)| t).collect();
         for (prefix, want) in by_prefix.as_object().into_iter().flatten() {
-            let mut have: Vec<&str> =
-                got.iter().map(String::as_str).filter(|t| t.starts_with(prefix.as_str())).collect();
+            let mut have: Vec<&str> = got
+                .iter()
+                .map(String::as_str)
+                .filter(|t| t.starts_with(prefix.as_str()))
+                .collect();
             let mut want: Vec<&str> = want.as_array().into_iter().flatten().map(str_of).collect();
             have.sort_unstable();
             have.dedup();
             want.sort_unstable();
-            check(have == want, format!("{name} {prefix}* links {have:?} != {want:?}"));
+            check(
+                have == want,
+                format!("{name} {prefix}* links {have:?} != {want:?}"),
+            );
         }
     }
     for (name, rels) in exp["relations"].as_object().into_iter().flatten() {
         let got = targets(&doc, name);
         for (t, rel) in rels.as_object().into_iter().flatten() {
             let have = got.iter().find(|(g, _)| g == t).map(|(_, r)| r.as_str());
-            check(have == Some(str_of(rel)), format!("{name} {t} relation {have:?}"));
+            check(
+                have == Some(str_of(rel)),
+                format!("{name} {t} relation {have:?}"),
+            );
         }
     }
     let figures = doc["figures"].as_array().cloned().unwrap_or_default();
@@ -206,7 +250,11 @@ fn mali_parse_contract() {
         });
         check(found, format!("no figure {want}"));
     }
-    assert!(fails.is_empty(), "parse contract falls short:\n{}", fails.join("\n"));
+    assert!(
+        fails.is_empty(),
+        "parse contract falls short:\n{}",
+        fails.join("\n")
+    );
 }
 
 #[test]
@@ -219,21 +267,38 @@ fn mali_check_contract() {
         "exit status {:?}",
         out.status
     );
-    let diags = json_of(&out)["diagnostics"].as_array().cloned().unwrap_or_default();
+    let diags = json_of(&out)["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let near = |d: &Value, line: u64| d["line"].as_u64().is_some_and(|l| l.abs_diff(line) <= 1);
     for (code, groups) in exp["codes_at"].as_object().into_iter().flatten() {
         for options in groups.as_array().into_iter().flatten() {
-            let lines: Vec<u64> = options.as_array().into_iter().flatten().filter_map(Value::as_u64).collect();
+            let lines: Vec<u64> = options
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_u64)
+                .collect();
             assert!(
-                diags.iter().any(|d| str_of(&d["code"]) == code && lines.iter().any(|&l| near(d, l))),
+                diags
+                    .iter()
+                    .any(|d| str_of(&d["code"]) == code && lines.iter().any(|&l| near(d, l))),
                 "no {code} at {lines:?}: {diags:?}"
             );
         }
     }
     for (code, lines) in exp["codes_not_at"].as_object().into_iter().flatten() {
-        for l in lines.as_array().into_iter().flatten().filter_map(Value::as_u64) {
+        for l in lines
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+        {
             assert!(
-                !diags.iter().any(|d| str_of(&d["code"]) == code && near(d, l)),
+                !diags
+                    .iter()
+                    .any(|d| str_of(&d["code"]) == code && near(d, l)),
                 "spurious {code} at {l}"
             );
         }
@@ -271,7 +336,10 @@ fn check_prints_compiler_style_lines_with_the_difference_marked() {
 fn check_exits_1_on_errors_and_reports_each_at_its_line() {
     let out = cairn(&["check", path_arg(&fixture("defects.txt")), "--json"]);
     assert_eq!(out.status.code(), Some(1));
-    let diags = json_of(&out)["diagnostics"].as_array().cloned().unwrap_or_default();
+    let diags = json_of(&out)["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let got: Vec<(String, String, u64)> = diags
         .iter()
         .map(|d| {
@@ -289,8 +357,10 @@ fn check_exits_1_on_errors_and_reports_each_at_its_line() {
         ("warning", "missing-field", 36),
         ("error", "orphan-objective", 41),
     ];
-    let want: Vec<(String, String, u64)> =
-        want.iter().map(|(s, c, l)| (s.to_string(), c.to_string(), *l)).collect();
+    let want: Vec<(String, String, u64)> = want
+        .iter()
+        .map(|(s, c, l)| (s.to_string(), c.to_string(), *l))
+        .collect();
     assert_eq!(got, want);
 }
 
@@ -319,8 +389,15 @@ fn bad_input_gets_one_line_errors_and_the_right_exit_code() {
             let out = cairn(&args);
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(code), "{cmd} {path:?}: {err}");
-            assert_eq!(err.lines().count(), 1, "{cmd} {path:?}: one line expected: {err}");
-            assert!(err.contains(path_arg(path)) && err.contains(reason), "{cmd}: {err}");
+            assert_eq!(
+                err.lines().count(),
+                1,
+                "{cmd} {path:?}: one line expected: {err}"
+            );
+            assert!(
+                err.contains(path_arg(path)) && err.contains(reason),
+                "{cmd}: {err}"
+            );
             assert!(!err.contains("panicked"));
             assert!(out.stdout.is_empty(), "{cmd} {path:?} wrote to stdout");
         }
@@ -332,7 +409,12 @@ fn bad_input_gets_one_line_errors_and_the_right_exit_code() {
     assert_eq!(cairn(&["check", path_arg(&missing)]).status.code(), Some(2));
     // Usage errors exit 2.
     assert_eq!(cairn(&["render", path_arg(&seed())]).status.code(), Some(2));
-    assert_eq!(cairn(&["render", path_arg(&seed()), "--format", "docx"]).status.code(), Some(2));
+    assert_eq!(
+        cairn(&["render", path_arg(&seed()), "--format", "docx"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(cairn(&["frobnicate"]).status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -342,8 +424,19 @@ fn render_writes_markdown_that_parses_back_to_the_same_strategy() {
     let dir = std::env::temp_dir().join(format!("cairn-render-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let md = dir.join("mali.md");
-    let out = cairn(&["render", path_arg(&seed()), "--format", "md", "-o", path_arg(&md)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cairn(&[
+        "render",
+        path_arg(&seed()),
+        "--format",
+        "md",
+        "-o",
+        path_arg(&md),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
     let original = json_of(&cairn(&["parse", path_arg(&seed())]));
     let again = json_of(&cairn(&["parse", path_arg(&md)]));
@@ -354,7 +447,11 @@ fn render_writes_markdown_that_parses_back_to_the_same_strategy() {
 #[test]
 fn render_html_is_one_standalone_page() {
     let out = cairn(&["render", path_arg(&seed()), "--format", "html", "--public"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let html = String::from_utf8_lossy(&out.stdout);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
@@ -369,10 +466,21 @@ fn public_render_refuses_a_document_not_marked_for_release() {
     let dir = std::env::temp_dir().join(format!("cairn-public-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let sbu = dir.join("sbu.txt");
-    std::fs::write(&sbu, "SENSITIVE BUT UNCLASSIFIED\n\nMission Goal 1: Peace.\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &sbu,
+        "SENSITIVE BUT UNCLASSIFIED\n\nMission Goal 1: Peace.\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let target = dir.join("out.html");
-    let out = cairn(&["render", path_arg(&sbu), "--format", "html", "--public", "-o", path_arg(&target)]);
+    let out = cairn(&[
+        "render",
+        path_arg(&sbu),
+        "--format",
+        "html",
+        "--public",
+        "-o",
+        path_arg(&target),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not FOR PUBLIC RELEASE"));
     assert!(!target.exists(), "a refused render must write nothing");
@@ -390,7 +498,17 @@ fn pdf_is_refused_as_not_built() {
 fn schema_describes_the_parse_output() {
     let schema = json_of(&cairn(&["schema"]));
     let props = &schema["properties"];
-    for key in ["kind", "country", "title", "marking", "approved", "priorities", "goals", "management_objectives", "figures"] {
+    for key in [
+        "kind",
+        "country",
+        "title",
+        "marking",
+        "approved",
+        "priorities",
+        "goals",
+        "management_objectives",
+        "figures",
+    ] {
         assert!(props.get(key).is_some(), "schema lacks {key}");
     }
     assert!(schema["$defs"].get("Objective").is_some());

@@ -3,6 +3,27 @@
 //! Pure by design: no IO, no async, no database or HTTP types. Adapters (importer, store,
 //! renderer, server, CLI) depend on this crate, never the other way round.
 
+/// Serializes a type as the string its `Display` prints, and reads it back with `FromStr`, so
+/// that its JSON is the canonical text form ("1.2", "AF-JRS/goal/1", "FY2019").
+#[macro_export]
+macro_rules! serde_as_string {
+    ($t:ty) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(d)?
+                    .parse()
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 pub mod assemble;
 pub mod bureau;
 pub mod diagnostic;

@@ -4,7 +4,6 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A dotted element number. Each part is a positive decimal integer; the number of parts is
 /// the depth (1 for a goal, 2 for an objective, 3+ for sub-objectives).
@@ -84,6 +83,14 @@ impl Number {
     }
 }
 
+impl std::str::FromStr for Number {
+    type Err = NumberError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 impl Ord for Number {
     /// Numeric, part by part: 1.2 < 1.10 < 2.
     fn cmp(&self, other: &Self) -> Ordering {
@@ -103,18 +110,7 @@ impl fmt::Display for Number {
     }
 }
 
-impl Serialize for Number {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Number {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Number::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
+crate::serde_as_string!(Number);
 
 impl JsonSchema for Number {
     fn schema_name() -> std::borrow::Cow<'static, str> {

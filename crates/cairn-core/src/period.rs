@@ -4,7 +4,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A U.S. government fiscal year, written `FY2023`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,19 +32,7 @@ impl FromStr for FiscalYear {
     }
 }
 
-impl Serialize for FiscalYear {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for FiscalYear {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::serde_as_string!(FiscalYear);
 
 impl JsonSchema for FiscalYear {
     fn schema_name() -> std::borrow::Cow<'static, str> {

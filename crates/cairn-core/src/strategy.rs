@@ -25,6 +25,15 @@ pub enum StrategyKind {
 }
 
 impl StrategyKind {
+    pub const ALL: [Self; 6] = [
+        Self::Ics,
+        Self::Jrs,
+        Self::Fbs,
+        Self::Jsp,
+        Self::Nss,
+        Self::Cdcs,
+    ];
+
     /// The document title as printed on a cover of this kind.
     pub fn cover_title(self) -> &'static str {
         match self {
@@ -35,21 +44,6 @@ impl StrategyKind {
             Self::Nss => "National Security Strategy",
             Self::Cdcs => "Country Development Cooperation Strategy",
         }
-    }
-
-    /// Recognises a cover title (case-insensitive); the inverse of [`Self::cover_title`].
-    pub fn from_cover_title(text: &str) -> Option<Self> {
-        let t = text.trim().to_ascii_lowercase();
-        [
-            Self::Ics,
-            Self::Jrs,
-            Self::Fbs,
-            Self::Jsp,
-            Self::Nss,
-            Self::Cdcs,
-        ]
-        .into_iter()
-        .find(|k| t == k.cover_title().to_ascii_lowercase())
     }
 }
 

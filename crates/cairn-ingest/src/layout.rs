@@ -41,9 +41,9 @@ impl Para {
 /// Whether text ends a sentence (so what follows a break starts a new paragraph).
 fn ends_sentence(t: &str) -> bool {
     let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', ' ']);
-    t.chars()
-        .next_back()
-        .is_some_and(|c| lines::unmask(c.encode_utf8(&mut [0; 4])).ends_with(['.', '!', '?', ':', ';']))
+    t.chars().next_back().is_some_and(|c| {
+        lines::unmask(c.encode_utf8(&mut [0; 4])).ends_with(['.', '!', '?', ':', ';'])
+    })
 }
 
 fn starts_lowercase(t: &str) -> bool {
@@ -69,7 +69,9 @@ fn finish(t: &str) -> String {
     let tidy = b.first() != Some(&b' ')
         && b.last() != Some(&b' ')
         && !b.windows(2).any(|w| w == b"  ")
-        && !b.iter().any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
+        && !b
+            .iter()
+            .any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
         && (t.is_ascii() || !t.chars().any(|c| c.is_whitespace() && c != ' '));
     if tidy {
         return lines::unmask(t);
@@ -335,7 +337,10 @@ pub fn read(text: &str) -> Draft {
             // A running header repeats the cover's title line; other lines that merely start
             // with a strategy's name are prose.
             Kind::CoverTitle { text, .. } => {
-                if r.cover_text.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&text)) {
+                if r.cover_text
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&text))
+                {
                     continue;
                 }
                 Kind::Text(text)

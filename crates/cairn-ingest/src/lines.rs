@@ -435,16 +435,7 @@ fn label(t: &str, starts_bold: bool) -> Option<Kind> {
 
 /// The cover's document title, alone or with the country ("Integrated Country Strategy – Mali").
 fn cover_title(t: &str) -> Option<Kind> {
-    [
-        StrategyKind::Ics,
-        StrategyKind::Jrs,
-        StrategyKind::Fbs,
-        StrategyKind::Jsp,
-        StrategyKind::Nss,
-        StrategyKind::Cdcs,
-    ]
-    .into_iter()
-    .find_map(|k| {
+    StrategyKind::ALL.into_iter().find_map(|k| {
         let after = strip_prefix_ci(t, k.cover_title())?;
         let rest = after.trim_start_matches(|c: char| {
             c.is_whitespace() || matches!(c, ':' | '–' | '—' | '-' | '|' | ',')
@@ -459,7 +450,9 @@ fn cover_title(t: &str) -> Option<Kind> {
         // The country follows a separator or stands in capitals; a sentence that merely starts
         // with a strategy's name ("National Security Strategy priority of …") is prose.
         let country_like = rest.len() < 60
-            && rest.chars().all(|c| c.is_alphabetic() || " '’-.".contains(c))
+            && rest
+                .chars()
+                .all(|c| c.is_alphabetic() || " '’-.".contains(c))
             && (after.trim_start().len() > rest.len() || is_country_caps(rest));
         if rest.is_empty() {
             cover(None)

@@ -201,17 +201,10 @@ const STRUCTURE_WORDS: &[&str] = &[
 /// country or a date ("Integrated Country Strategy – Mali", "Approved May 5, 2022"): the
 /// cover titles of every strategy kind, and "Approved".
 fn whole_line_words() -> impl Iterator<Item = &'static str> {
-    [
-        StrategyKind::Ics,
-        StrategyKind::Jrs,
-        StrategyKind::Fbs,
-        StrategyKind::Jsp,
-        StrategyKind::Nss,
-        StrategyKind::Cdcs,
-    ]
-    .into_iter()
-    .map(StrategyKind::cover_title)
-    .chain(["Approved"])
+    StrategyKind::ALL
+        .into_iter()
+        .map(StrategyKind::cover_title)
+        .chain(["Approved"])
 }
 
 /// Bullet glyphs the importer strips from the start of a line when a space follows. The

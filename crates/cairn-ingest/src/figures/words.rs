@@ -383,50 +383,22 @@ fn number_shapes(first: u8, second: u8) -> u16 {
 /// For each pair of first letters, the lengths (as bits) of the number words that begin so.
 static NUMBER_SHAPES: [u16; 26 * 26] = {
     let mut t = [0u16; 26 * 26];
-    let words: [&str; 33] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "trillion",
-    ];
+    // The number words, then the scales.
     let mut i = 0;
-    while i < words.len() {
-        let w = words[i].as_bytes();
+    while i < NUMBER_WORDS.len() + SCALE_WORDS.len() {
+        let w = if i < NUMBER_WORDS.len() {
+            NUMBER_WORDS[i].as_bytes()
+        } else {
+            SCALE_WORDS[i - NUMBER_WORDS.len()].as_bytes()
+        };
         t[(w[0] - b'a') as usize * 26 + (w[1] - b'a') as usize] |= 1 << w.len();
         i += 1;
     }
     t
 };
 
+/// Words that multiply the number before them.
+const SCALE_WORDS: [&str; 5] = ["hundred", "thousand", "million", "billion", "trillion"];
 /// The roles of a chunk's core, and its value for numbers and scales.
 fn classify(core: &str) -> (u32, u8) {
     let bytes = core.as_bytes();
