@@ -1,16 +1,19 @@
 //! Bytes → text: UTF-8 (with or without BOM), else Windows-1252; binary data refused.
 
+use std::borrow::Cow;
+
 use crate::IngestError;
 
-/// Decoded text and whether it had to be read as Windows-1252.
+/// Decoded text (borrowed from the input when it is UTF-8 with LF line ends) and whether it had
+/// to be read as Windows-1252.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub legacy: bool,
 }
 
 /// Decodes the input and normalises line endings (CRLF and lone CR become LF).
-pub fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, IngestError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty);
@@ -22,14 +25,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
         });
     }
     let (text, legacy) = match std::str::from_utf8(bytes) {
-        Ok(t) => (t.to_string(), false),
-        Err(_) => {
-            let (t, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (t.into_owned(), true)
-        }
+        Ok(t) => (Cow::Borrowed(t), false),
+        Err(_) => (
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0,
+            true,
+        ),
     };
     let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
     };

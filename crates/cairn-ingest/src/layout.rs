@@ -41,9 +41,9 @@ impl Para {
 /// Whether text ends a sentence (so what follows a break starts a new paragraph).
 fn ends_sentence(t: &str) -> bool {
     let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', ' ']);
-    t.chars().next_back().is_some_and(|c| {
-        lines::unmask(c.encode_utf8(&mut [0; 4])).ends_with(['.', '!', '?', ':', ';'])
-    })
+    t.chars()
+        .next_back()
+        .is_some_and(|c| matches!(lines::unmask_char(c), '.' | '!' | '?' | ':' | ';'))
 }
 
 fn starts_lowercase(t: &str) -> bool {
@@ -64,11 +64,11 @@ fn push_line(buf: &mut String, line: &str) {
 }
 
 /// Collapses runs of whitespace and turns masked escapes back into characters.
-fn finish(t: &str) -> String {
+fn finish(t: String) -> String {
     let b = t.as_bytes();
     let tidy = b.first() != Some(&b' ')
         && b.last() != Some(&b' ')
-        && !b.windows(2).any(|w| w == b"  ")
+        && !t.contains("  ")
         && !b
             .iter()
             .any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
@@ -83,7 +83,7 @@ fn finish(t: &str) -> String {
         }
         out.push_str(w);
     }
-    lines::unmask(&out)
+    lines::unmask(out)
 }
 
 /// Where in the document the reader is.
@@ -154,7 +154,7 @@ impl Reader {
     fn take(&mut self, para: Para, line: u32) {
         if self.awaiting_title {
             if let Para::Text(t) | Para::Bullet(t) = &para {
-                let t = finish(t);
+                let t = finish(t.clone());
                 self.set_last_title(t);
                 self.awaiting_title = false;
                 return;
@@ -170,19 +170,19 @@ impl Reader {
             Para::Label(label, text) => {
                 if self.place == Place::Detail && !self.detail.is_empty() {
                     self.block = Some(label);
-                    self.append(&text);
+                    self.append(text);
                 } else if self.place == Place::Priorities {
-                    self.priorities.push(finish(&text));
+                    self.priorities.push(finish(text));
                 }
             }
             Para::Bullet(text) | Para::Text(text) => match self.place {
                 Place::Priorities => {
-                    let t = finish(&text);
+                    let t = finish(text);
                     if !t.is_empty() {
                         self.priorities.push(t);
                     }
                 }
-                Place::Detail => self.append(&text),
+                Place::Detail => self.append(text),
                 Place::Cover | Place::Contents | Place::Framework => {}
             },
         }
@@ -203,7 +203,7 @@ impl Reader {
             // Headings before any framework: a draft that starts at its goals.
             self.place = Place::Detail;
         }
-        let title = finish(&title);
+        let title = finish(title);
         self.awaiting_title = title.is_empty();
         let h = Heading {
             kind,
@@ -238,7 +238,7 @@ impl Reader {
 
     /// Adds a paragraph to the current block of the current detail element. Unlabelled
     /// narrative under a goal is its description, under an objective its justification.
-    fn append(&mut self, text: &str) {
+    fn append(&mut self, text: String) {
         let text = finish(text);
         let Some(e) = self.detail.last_mut() else {
             return;
@@ -295,7 +295,7 @@ impl Reader {
                     && self.kind.is_some()
                     && lines::is_country_caps(t) =>
             {
-                self.country = Some(lines::country_name(&lines::unmask(t)));
+                self.country = Some(lines::country_name(&lines::unmask(t.to_string())));
             }
             _ => {}
         }
@@ -343,7 +343,7 @@ pub fn read(text: &str) -> Draft {
                 {
                     continue;
                 }
-                Kind::Text(text)
+                Kind::Text(text.into())
             }
             other => {
                 if !r.seen_section {
@@ -415,8 +415,8 @@ pub fn read(text: &str) -> Draft {
                 title,
             },
             Kind::Label { label, text } => Para::Label(label, text),
-            Kind::Bullet(t) => Para::Bullet(t),
-            Kind::Text(t) => Para::Text(t),
+            Kind::Bullet(t) => Para::Bullet(t.into_owned()),
+            Kind::Text(t) => Para::Text(t.into_owned()),
             Kind::Blank
             | Kind::Furniture
             | Kind::Banner(_)

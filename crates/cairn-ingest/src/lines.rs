@@ -5,6 +5,8 @@
 //! character into the Private Use Area until [`unmask`] turns it back, so that `Risks\: …`
 //! written by the renderer stays text.
 
+use std::borrow::Cow;
+
 use cairn_core::{ElementKind, Number, StrategyKind};
 use chrono::NaiveDate;
 
@@ -29,7 +31,7 @@ pub enum Label {
 
 /// What a line is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub enum Kind<'a> {
     Blank,
     /// Running headers and footers, page numbers, rules, table separators.
     Furniture,
@@ -58,28 +60,29 @@ pub enum Kind {
         label: Label,
         text: String,
     },
-    Bullet(String),
-    Text(String),
+    Bullet(Cow<'a, str>),
+    Text(Cow<'a, str>),
 }
 
 const MASK_BASE: u32 = 0xE000;
 
 /// Turns masked escapes back into the characters they stand for.
-pub fn unmask(s: &str) -> String {
+pub fn unmask(s: String) -> String {
     // Masked characters are U+E000..U+E07F, whose UTF-8 starts with 0xEE.
     if !s.as_bytes().contains(&0xEE) {
-        return s.to_string();
+        return s;
     }
-    s.chars()
-        .map(|c| {
-            let v = c as u32;
-            if (MASK_BASE..MASK_BASE + 0x80).contains(&v) {
-                char::from_u32(v - MASK_BASE).unwrap_or(c)
-            } else {
-                c
-            }
-        })
-        .collect()
+    s.chars().map(unmask_char).collect()
+}
+
+/// The character a masked escape stands for; any other character as it is.
+pub fn unmask_char(c: char) -> char {
+    let v = c as u32;
+    if (MASK_BASE..MASK_BASE + 0x80).contains(&v) {
+        char::from_u32(v - MASK_BASE).unwrap_or(c)
+    } else {
+        c
+    }
 }
 
 fn is_bullet_glyph(c: char) -> bool {
@@ -141,10 +144,10 @@ fn strip_structure(line: &str) -> Stripped<'_> {
 }
 
 /// Removes emphasis markers and masks backslash escapes.
-fn clean(s: &str) -> (String, bool) {
+fn clean(s: &str) -> (Cow<'_, str>, bool) {
     let starts_bold = s.starts_with("**") || s.starts_with("__");
     if !s.bytes().any(|b| matches!(b, b'\\' | b'*' | b'_')) {
-        return (s.to_string(), false);
+        return (Cow::Borrowed(s), false);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -169,11 +172,11 @@ fn clean(s: &str) -> (String, bool) {
             _ => out.push(c),
         }
     }
-    (out, starts_bold)
+    (Cow::Owned(out), starts_bold)
 }
 
 /// Classifies one line of input.
-pub fn classify(raw: &str) -> Kind {
+pub fn classify(raw: &str) -> Kind<'_> {
     if raw.trim().is_empty() {
         return Kind::Blank;
     }
@@ -201,10 +204,14 @@ pub fn classify(raw: &str) -> Kind {
     if let Some(k) = cover_title(t) {
         return k;
     }
+    // Plain prose is by far the commonest line: it stays borrowed from the input.
     let t = if st.cells {
-        t.replace(" | ", " ")
+        Cow::Owned(t.replace(" | ", " "))
     } else {
-        t.to_string()
+        match text {
+            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+            Cow::Owned(ref o) => Cow::Owned(o.trim().to_string()),
+        }
     };
     if st.bullet && !st.heading_mark {
         Kind::Bullet(t)
@@ -229,7 +236,7 @@ const BANNERS: &[&str] = &[
 ];
 
 /// Page furniture: banners, approval lines, page numbers.
-fn furniture(t: &str) -> Option<Kind> {
+fn furniture(t: &str) -> Option<Kind<'static>> {
     for b in BANNERS {
         if t.eq_ignore_ascii_case(b) {
             return Some(Kind::Banner(t.to_string()));
@@ -358,7 +365,7 @@ const HEADINGS: &[(&str, ElementKind)] = &[
 
 /// "Mission Goal 1: title", "Objective 1.1 | title", "Sub-Objective 1.1.1 – title",
 /// "Management Objective: title", "Mission Goal 2" (title on the next line).
-fn heading(t: &str) -> Option<Kind> {
+fn heading(t: &str) -> Option<Kind<'static>> {
     let (kind, rest) = HEADINGS.iter().find_map(|(word, kind)| {
         strip_prefix_ci(t, word)
             .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '-'))
@@ -412,7 +419,7 @@ const LABELS: &[(&str, Label)] = &[
 ];
 
 /// "Justification: …", "LINKAGES | …", "**Risks** …", "Description" alone.
-fn label(t: &str, starts_bold: bool) -> Option<Kind> {
+fn label(t: &str, starts_bold: bool) -> Option<Kind<'static>> {
     LABELS.iter().find_map(|&(word, label)| {
         let rest = strip_prefix_ci(t, word)?;
         let text = if rest.trim().is_empty() {
@@ -434,7 +441,7 @@ fn label(t: &str, starts_bold: bool) -> Option<Kind> {
 }
 
 /// The cover's document title, alone or with the country ("Integrated Country Strategy – Mali").
-fn cover_title(t: &str) -> Option<Kind> {
+fn cover_title(t: &str) -> Option<Kind<'static>> {
     StrategyKind::ALL.into_iter().find_map(|k| {
         let after = strip_prefix_ci(t, k.cover_title())?;
         let rest = after.trim_start_matches(|c: char| {
@@ -515,6 +522,13 @@ pub fn is_country_caps(t: &str) -> bool {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    // Most lines fail on the first letter; checking it first keeps classification cheap.
+    let (Some(a), Some(b)) = (s.as_bytes().first(), prefix.as_bytes().first()) else {
+        return prefix.is_empty().then_some(s);
+    };
+    if !a.eq_ignore_ascii_case(b) {
+        return None;
+    }
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &s[prefix.len()..])
@@ -700,8 +714,8 @@ mod tests {
         }
         assert_eq!(classify("**bold** text"), Kind::Text("bold text".into()));
         assert_eq!(
-            unmask(&match classify("costs \\$132 million") {
-                Kind::Text(t) => t,
+            unmask(match classify("costs \\$132 million") {
+                Kind::Text(t) => t.into_owned(),
                 k => panic!("{k:?}"),
             }),
             "costs $132 million"
