@@ -3,24 +3,36 @@
 /// The form in which titles are compared: whitespace collapsed, the first letter's case,
 /// trailing punctuation and punctuation before a parenthesis ("areas. (CDCS DO2)") ignored.
 pub fn comparable(title: &str) -> String {
-    let mut words: Vec<String> = title.split_whitespace().map(str::to_string).collect();
-    // "areas. (CDCS DO2)" and "areas (CDCS DO2)" say the same.
-    for i in 1..words.len() {
-        if words[i].starts_with('(') {
-            let prev = &mut words[i - 1];
-            while prev.ends_with(is_trailing_punct) {
-                prev.pop();
-            }
+    let mut out = String::with_capacity(title.len());
+    for word in title.split_whitespace() {
+        // "areas. (CDCS DO2)" and "areas (CDCS DO2)" say the same.
+        if word.starts_with('(') {
+            trim_trailing_punct(&mut out);
         }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
     }
-    let mut s = words.join(" ");
+    trim_trailing_punct(&mut out);
+    match out.chars().next() {
+        Some(first) if first.is_ascii() => {
+            out[..1].make_ascii_lowercase();
+            out
+        }
+        Some(first) if !first.is_lowercase() => {
+            let rest = out.split_off(first.len_utf8());
+            let mut lowered: String = first.to_lowercase().collect();
+            lowered.push_str(&rest);
+            lowered
+        }
+        _ => out,
+    }
+}
+
+fn trim_trailing_punct(s: &mut String) {
     while s.ends_with(is_trailing_punct) {
         s.pop();
-    }
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => s,
     }
 }
 

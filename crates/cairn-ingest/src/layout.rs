@@ -65,15 +65,7 @@ fn push_line(buf: &mut String, line: &str) {
 
 /// Collapses runs of whitespace and turns masked escapes back into characters.
 fn finish(t: String) -> String {
-    let b = t.as_bytes();
-    let tidy = b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && !t.contains("  ")
-        && !b
-            .iter()
-            .any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
-        && (t.is_ascii() || !t.chars().any(|c| c.is_whitespace() && c != ' '));
-    if tidy {
+    if is_tidy(t.as_bytes()) {
         return lines::unmask(t);
     }
     let mut out = String::with_capacity(t.len());
@@ -84,6 +76,46 @@ fn finish(t: String) -> String {
         out.push_str(w);
     }
     lines::unmask(out)
+}
+
+/// Whether text needs no whitespace collapsing: no leading, trailing or double space, no
+/// control character and no Unicode space. One pass, since every paragraph goes through it.
+fn is_tidy(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    // Fast path for printable ASCII, in blocks the compiler can vectorise.
+    let unusual = b.chunks(32).any(|ch| {
+        ch.iter()
+            .fold(false, |acc, &c| acc | !(0x20..0x7F).contains(&c))
+    });
+    if !unusual {
+        return memchr::memmem::find(b, b"  ").is_none();
+    }
+    let mut prev = 0u8;
+    for (i, &c) in b.iter().enumerate() {
+        let untidy = match c {
+            b' ' => prev == b' ',
+            0..=0x1F => true,
+            // U+0085, U+00A0
+            0xC2 => matches!(b.get(i + 1), Some(0x85 | 0xA0)),
+            // U+1680
+            0xE1 => b.get(i + 1..i + 3) == Some(&[0x9A, 0x80]),
+            // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F
+            0xE2 => matches!(
+                (b.get(i + 1), b.get(i + 2)),
+                (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F))
+            ),
+            // U+3000
+            0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
+            _ => false,
+        };
+        if untidy {
+            return false;
+        }
+        prev = c;
+    }
+    true
 }
 
 /// Where in the document the reader is.
@@ -452,4 +484,48 @@ fn is_contents_entry(raw: &str) -> bool {
     let t = raw.trim_end();
     let body = t.trim_end_matches(|c: char| c.is_ascii_digit());
     body.len() < t.len() && (body.ends_with('\t') || body.ends_with("..") || body.ends_with('…'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn tidy_means_nothing_to_collapse(s in "\\PC{0,40}") {
+            let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            // Printable text (no control characters): tidy exactly when collapsing changes nothing.
+            prop_assert_eq!(is_tidy(s.as_bytes()), collapsed == s);
+            prop_assert_eq!(lines::unmask(finish(s.clone())), lines::unmask(collapsed));
+        }
+    }
+
+    #[test]
+    fn tidy_text_is_recognised_exactly() {
+        for s in ["plain text", "Mali\u{2019}s \u{201c}goal\u{201d}", "a", ""] {
+            assert!(is_tidy(s.as_bytes()), "{s:?}");
+        }
+        for s in [
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "line\nbreak",
+            "nb\u{a0}sp",
+            "em\u{2003}space",
+            "ideo\u{3000}graphic",
+            "ogham\u{1680}mark",
+            "narrow\u{202f}nbsp",
+        ] {
+            assert!(!is_tidy(s.as_bytes()), "{s:?}");
+        }
+        // The slow path agrees with the fast one on what tidy text becomes.
+        for s in ["x\u{a0}y", "x \u{2009} y", "  x\t y  "] {
+            assert_eq!(
+                finish(s.to_string()),
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
 }

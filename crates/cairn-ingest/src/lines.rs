@@ -6,6 +6,7 @@
 //! written by the renderer stays text.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use cairn_core::{ElementKind, Number, StrategyKind};
 use chrono::NaiveDate;
@@ -69,7 +70,7 @@ const MASK_BASE: u32 = 0xE000;
 /// Turns masked escapes back into the characters they stand for.
 pub fn unmask(s: String) -> String {
     // Masked characters are U+E000..U+E07F, whose UTF-8 starts with 0xEE.
-    if !s.as_bytes().contains(&0xEE) {
+    if memchr::memchr(0xEE, s.as_bytes()).is_none() {
         return s;
     }
     s.chars().map(unmask_char).collect()
@@ -146,7 +147,7 @@ fn strip_structure(line: &str) -> Stripped<'_> {
 /// Removes emphasis markers and masks backslash escapes.
 fn clean(s: &str) -> (Cow<'_, str>, bool) {
     let starts_bold = s.starts_with("**") || s.starts_with("__");
-    if !s.bytes().any(|b| matches!(b, b'\\' | b'*' | b'_')) {
+    if memchr::memchr3(b'\\', b'*', b'_', s.as_bytes()).is_none() {
         return (Cow::Borrowed(s), false);
     }
     let mut out = String::with_capacity(s.len());
@@ -235,6 +236,10 @@ const BANNERS: &[&str] = &[
     "SBU",
 ];
 
+/// Searchers for the banners, built once: every short line is searched for them.
+static BANNER_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    LazyLock::new(|| BANNERS.iter().map(memchr::memmem::Finder::new).collect());
+
 /// Page furniture: banners, approval lines, page numbers.
 fn furniture(t: &str) -> Option<Kind<'static>> {
     for b in BANNERS {
@@ -257,21 +262,25 @@ fn furniture(t: &str) -> Option<Kind<'static>> {
         return Some(Kind::Furniture);
     }
     // A footer that strings several pieces together ("FOR PUBLIC RELEASE | Page 3 of 14").
+    // Footers print their banner in capitals; prose that merely mentions one is left alone.
+    // Every banner holds an 'E' or a 'B', which most lines do not: a cheap first test.
+    if memchr::memchr2(b'E', b'B', t.as_bytes()).is_none() {
+        return None;
+    }
+    if !BANNER_FINDERS
+        .iter()
+        .any(|f| f.find(t.as_bytes()).is_some())
+    {
+        return None;
+    }
     let mut rest = t.to_string();
-    let mut found = false;
     for b in BANNERS {
-        if let Some(i) = find_ci(&rest, b) {
+        if let Some(i) = rest.find(b) {
             rest.replace_range(i..i + b.len(), " ");
-            found = true;
         }
     }
-    if found {
-        let rest = rest.trim_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '-' | '–'));
-        if rest.is_empty() || is_page_number(rest) {
-            return Some(Kind::Furniture);
-        }
-    }
-    None
+    let rest = rest.trim_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '-' | '–'));
+    (rest.is_empty() || is_page_number(rest)).then_some(Kind::Furniture)
 }
 
 /// "12", "Page 3", "Page 3 of 14", "- 3 -", "3 | Page".
@@ -323,7 +332,7 @@ const SECTIONS: &[(&str, Section)] = &[
 
 /// "1. Chief of Mission Priorities", "4.\tManagement Objective\t14" (a contents entry).
 fn section(t: &str) -> Option<(Section, bool)> {
-    if t.len() > 90 {
+    if t.len() > 90 || !(t.starts_with(|c: char| c.is_ascii_digit()) || opens_any(t, SECTIONS)) {
         return None;
     }
     let mut s = t;
@@ -366,6 +375,9 @@ const HEADINGS: &[(&str, ElementKind)] = &[
 /// "Mission Goal 1: title", "Objective 1.1 | title", "Sub-Objective 1.1.1 – title",
 /// "Management Objective: title", "Mission Goal 2" (title on the next line).
 fn heading(t: &str) -> Option<Kind<'static>> {
+    if !opens_any(t, HEADINGS) {
+        return None;
+    }
     let (kind, rest) = HEADINGS.iter().find_map(|(word, kind)| {
         strip_prefix_ci(t, word)
             .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '-'))
@@ -420,6 +432,9 @@ const LABELS: &[(&str, Label)] = &[
 
 /// "Justification: …", "LINKAGES | …", "**Risks** …", "Description" alone.
 fn label(t: &str, starts_bold: bool) -> Option<Kind<'static>> {
+    if !opens_any(t, LABELS) {
+        return None;
+    }
     LABELS.iter().find_map(|&(word, label)| {
         let rest = strip_prefix_ci(t, word)?;
         let text = if rest.trim().is_empty() {
@@ -521,6 +536,17 @@ pub fn is_country_caps(t: &str) -> bool {
         && !t.chars().any(char::is_lowercase)
 }
 
+/// Whether `t` starts with the first letter (in either case) of any word of a table: a cheap
+/// test that spares most lines the table's prefix comparisons.
+fn opens_any<T>(t: &str, table: &[(&str, T)]) -> bool {
+    let Some(first) = t.as_bytes().first().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
+    table
+        .iter()
+        .any(|(w, _)| w.as_bytes().first() == Some(&first))
+}
+
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     // Most lines fail on the first letter; checking it first keeps classification cheap.
     let (Some(a), Some(b)) = (s.as_bytes().first(), prefix.as_bytes().first()) else {
@@ -532,11 +558,6 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &s[prefix.len()..])
-}
-
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    (0..=h.len().checked_sub(n.len())?).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]
