@@ -264,9 +264,7 @@ fn furniture(t: &str) -> Option<Kind<'static>> {
     // A footer that strings several pieces together ("FOR PUBLIC RELEASE | Page 3 of 14").
     // Footers print their banner in capitals; prose that merely mentions one is left alone.
     // Every banner holds an 'E' or a 'B', which most lines do not: a cheap first test.
-    if memchr::memchr2(b'E', b'B', t.as_bytes()).is_none() {
-        return None;
-    }
+    memchr::memchr2(b'E', b'B', t.as_bytes())?;
     if !BANNER_FINDERS
         .iter()
         .any(|f| f.find(t.as_bytes()).is_some())
