@@ -1,0 +1,149 @@
+//! The embedded default store: one SQLite file, created and migrated on first use.
+//!
+//! WAL journal with `synchronous = FULL` (a commit is on disk when it returns), a busy timeout
+//! so that the CLI and a running server can write at once, and `BEGIN IMMEDIATE` for every
+//! write so that a read-then-write transaction waits for the lock instead of failing.
+
+mod read;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use cairn_store::{AuditEntry, Dump, Mission, MissionChange, Commit, NewRevision, Revision, RevisionInfo, Slug, Store, StoreError};
+use rusqlite::{Connection, OpenFlags};
+
+/// Migrations in order; the database's `user_version` is how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// A store over one SQLite file.
+pub struct SqliteStore {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+pub(crate) fn db_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating when absent) the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let unavailable = |reason: String| StoreError::Unavailable {
+            url: format!("sqlite://{}", path.display()),
+            reason,
+        };
+        if path.is_dir() {
+            return Err(unavailable("it is a directory".into()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| unavailable(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(|e| unavailable(e.to_string()))?;
+        // The first statement that reads the file tells a non-database file apart.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| unavailable(e.to_string()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(unavailable(format!("cannot use a write-ahead log (journal mode {mode})")));
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| unavailable(e.to_string()))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Opens and migrates: what every command that uses the store does first.
+    pub fn open_migrated(path: &Path) -> Result<Self, StoreError> {
+        let s = Self::open(path)?;
+        s.migrate()?;
+        Ok(s)
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves the connection usable: SQLite rolls back the
+        // unfinished transaction when the next one begins.
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes a consistent copy of the database file while writers run (`VACUUM INTO`).
+    pub fn backup_file(&self, target: &Path) -> Result<(), StoreError> {
+        let target = target.to_str().ok_or_else(|| StoreError::Invalid(format!("{} is not a UTF-8 path", target.display())))?;
+        self.conn()
+            .execute("VACUUM INTO ?1", [target])
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
+    /// The schema as `(table, column, declared type)` rows, for comparing backends.
+    pub fn schema(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p
+                 WHERE m.type = 'table' ORDER BY m.name, p.cid",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(db_err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db_err)?;
+        Ok(rows)
+    }
+}
+
+impl Store for SqliteStore {
+    fn migrate(&self) -> Result<(), StoreError> {
+        write::migrate(&mut self.conn(), MIGRATIONS)
+    }
+
+    fn missions(&self) -> Result<Vec<Mission>, StoreError> {
+        read::missions(&self.conn())
+    }
+
+    fn mission(&self, slug: &Slug) -> Result<Option<Mission>, StoreError> {
+        read::mission(&self.conn(), slug)
+    }
+
+    fn commit(&self, new: NewRevision) -> Result<Commit, StoreError> {
+        write::commit(&mut self.conn(), new)
+    }
+
+    fn revision(&self, slug: &Slug, rev: Option<u32>) -> Result<Option<Revision>, StoreError> {
+        read::revision(&self.conn(), slug, rev)
+    }
+
+    fn history(&self, slug: &Slug) -> Result<Vec<RevisionInfo>, StoreError> {
+        read::history(&self.conn(), slug, 0)
+    }
+
+    fn set_mission(&self, change: MissionChange) -> Result<Mission, StoreError> {
+        write::set_mission(&mut self.conn(), change)
+    }
+
+    fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        read::audit_log(&self.conn())
+    }
+
+    fn integrity(&self) -> Result<Vec<String>, StoreError> {
+        read::integrity(&self.conn())
+    }
+
+    fn dump(&self) -> Result<Dump, StoreError> {
+        read::dump(&mut self.conn())
+    }
+
+    fn load(&self, dump: &Dump) -> Result<(), StoreError> {
+        write::load(&mut self.conn(), dump)
+    }
+
+    fn describe(&self) -> String {
+        format!("SQLite database {}", self.path.display())
+    }
+}

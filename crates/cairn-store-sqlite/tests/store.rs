@@ -1,0 +1,313 @@
+//! The SQLite backend: the shared conformance suite, tampering, crashes, backups, bad files.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cairn_store::conformance::strategy;
+use cairn_store::{Action, Commit, NewRevision, Slug, Store, StoreError, Verification, verify};
+use cairn_store_sqlite::SqliteStore;
+
+/// A database in a temporary directory that lives as long as the value.
+struct TempDb {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl TempDb {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("cairn.db");
+        Self { _dir: dir, path }
+    }
+
+    fn open(&self) -> SqliteStore {
+        SqliteStore::open_migrated(&self.path).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+/// A new database file under cargo's scratch directory for integration tests.
+fn scratch_path() -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("conformance-{}-{n}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+fn fresh() -> Box<dyn Store> {
+    Box::new(SqliteStore::open_migrated(&scratch_path()).unwrap_or_else(|e| panic!("{e}")))
+}
+
+cairn_store::conformance_suite!(fresh, {
+    let path = scratch_path();
+    move || -> Box<dyn Store> { Box::new(SqliteStore::open_migrated(&path).unwrap_or_else(|e| panic!("{e}"))) }
+});
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn import(store: &dyn Store, base: Option<u32>, titles: &[&str]) -> Commit {
+    store
+        .commit(NewRevision {
+            slug: slug("mali"),
+            country: Some("Mali".into()),
+            bureau: Some("AF".into()),
+            base,
+            actor: "alice".into(),
+            action: Action::Import,
+            message: format!("{titles:?}"),
+            source: String::new(),
+            strategy: strategy(titles),
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Four revisions, four audit entries.
+fn populated() -> TempDb {
+    let db = TempDb::new();
+    let store = db.open();
+    import(&store, None, &["A."]);
+    import(&store, Some(1), &["B."]);
+    import(&store, Some(2), &["C."]);
+    import(&store, Some(3), &["D."]);
+    db
+}
+
+/// What an attacker with the file can do: open it raw, drop the triggers, change rows.
+fn tamper(path: &Path, sql: &str) {
+    let conn = rusqlite_conn(path);
+    conn.execute_batch(
+        "DROP TRIGGER audit_append_only; DROP TRIGGER audit_kept;
+         DROP TRIGGER revisions_immutable; DROP TRIGGER revisions_kept;",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+fn rusqlite_conn(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn broken_at(db: &TempDb) -> Option<u64> {
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Intact { .. } => None,
+        Verification::Broken(b) => Some(b.seq),
+    }
+}
+
+#[test]
+fn the_triggers_refuse_changes_to_history() {
+    let db = populated();
+    let conn = rusqlite_conn(&db.path);
+    for sql in [
+        "UPDATE audit SET actor = 'mallory' WHERE seq = 2",
+        "DELETE FROM audit WHERE seq = 4",
+        "UPDATE revisions SET message = 'x' WHERE rev = 1",
+        "DELETE FROM revisions WHERE rev = 4",
+    ] {
+        assert!(conn.execute_batch(sql).is_err(), "{sql} was allowed");
+    }
+    assert_eq!(broken_at(&db), None);
+}
+
+#[test]
+fn an_edited_entry_is_named() {
+    let db = populated();
+    tamper(&db.path, "UPDATE audit SET actor = 'mallory' WHERE seq = 2");
+    assert_eq!(broken_at(&db), Some(2));
+}
+
+#[test]
+fn a_deleted_entry_is_named() {
+    let db = populated();
+    tamper(&db.path, "DELETE FROM audit WHERE seq = 3");
+    assert_eq!(broken_at(&db), Some(3));
+}
+
+#[test]
+fn a_deleted_last_entry_is_noticed_through_its_revision() {
+    let db = populated();
+    tamper(&db.path, "DELETE FROM audit WHERE seq = 4");
+    assert_eq!(broken_at(&db), Some(4));
+}
+
+#[test]
+fn an_inserted_entry_is_named() {
+    let db = populated();
+    // Make room at 3 by shifting the later entries up, then forge an entry there.
+    tamper(
+        &db.path,
+        "UPDATE audit SET seq = seq + 10 WHERE seq >= 3;
+         UPDATE audit SET seq = seq - 9 WHERE seq >= 13;
+         INSERT INTO audit (seq, at, actor, action, object, before, after, prev_hash, hash)
+         SELECT 3, at, 'mallory', action, object, before, after, hash, hash FROM audit WHERE seq = 2;",
+    );
+    assert_eq!(broken_at(&db), Some(3));
+}
+
+#[test]
+fn reordered_entries_are_named() {
+    let db = populated();
+    tamper(
+        &db.path,
+        "UPDATE audit SET seq = 100 WHERE seq = 2;
+         UPDATE audit SET seq = 2 WHERE seq = 3;
+         UPDATE audit SET seq = 3 WHERE seq = 100;",
+    );
+    assert_eq!(broken_at(&db), Some(2));
+}
+
+#[test]
+fn an_altered_revision_is_noticed() {
+    let db = populated();
+    tamper(&db.path, "UPDATE revisions SET digest = 'forged' WHERE rev = 2");
+    assert!(broken_at(&db).is_some());
+}
+
+#[test]
+fn a_database_from_a_newer_cairn_is_refused() {
+    let db = populated();
+    rusqlite_conn(&db.path)
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap_or_else(|e| panic!("{e}"));
+    match SqliteStore::open_migrated(&db.path) {
+        Err(StoreError::TooNew { found: 99, .. }) => {}
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a newer schema was accepted"),
+    }
+}
+
+#[test]
+fn files_that_are_not_databases_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "These are meeting notes, not a database.\n".repeat(100))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = SqliteStore::open_migrated(&text).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("notes.txt") && err.contains("not a database"), "{err}");
+    let err = SqliteStore::open_migrated(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("directory"), "{err}");
+    let missing = dir.path().join("no/such/dir/cairn.db");
+    assert!(SqliteStore::open_migrated(&missing).is_err());
+    // Nothing was created or changed.
+    assert!(!missing.exists());
+    assert!(std::fs::read_to_string(&text).unwrap_or_default().starts_with("These are"));
+}
+
+#[test]
+fn a_backup_taken_during_writes_restores_to_identical_reads() {
+    let db = populated();
+    let store = db.open();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let copy = dir.path().join("backup.db");
+    // A writer keeps committing while the copy is taken.
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let writer = db.open();
+            for i in 0..20 {
+                let latest = writer.mission(&slug("mali")).ok().flatten().map(|m| m.latest_rev);
+                import(&writer, latest, &[&format!("W{i}.")]);
+            }
+        });
+        store.backup_file(&copy).unwrap_or_else(|e| panic!("{e}"));
+    });
+    let restored = SqliteStore::open_migrated(&copy).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(verify(&restored), Ok(Verification::Intact { .. })));
+    assert_eq!(restored.integrity().unwrap_or_else(|e| panic!("{e}")), Vec::<String>::new());
+    let n = restored.history(&slug("mali")).unwrap_or_default().len();
+    assert!((4..=24).contains(&n));
+
+    // The logical dump: restore into an empty database gives the same reads.
+    let dump = store.dump().unwrap_or_else(|e| panic!("{e}"));
+    let target = TempDb::new();
+    let loaded = target.open();
+    loaded.load(&dump).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.dump().ok(), Some(dump.clone()));
+    assert_eq!(loaded.history(&slug("mali")).ok(), store.history(&slug("mali")).ok());
+    assert_eq!(verify(&loaded).ok(), verify(&store).ok());
+    assert!(loaded.load(&dump).is_err(), "a restore over data must be refused");
+}
+
+#[test]
+fn the_schema_is_what_the_migration_says() {
+    let db = TempDb::new();
+    let tables: Vec<String> = db.open().schema().unwrap_or_default().into_iter().map(|(t, _, _)| t).collect();
+    for t in ["audit", "missions", "revisions"] {
+        assert!(tables.iter().any(|x| x == t), "{t} missing");
+    }
+    // Migrating again is a no-op.
+    db.open().migrate().unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The writer side of the crash test: commits revisions forever, printing each number after
+/// its commit returned. Runs only when the crash test starts it.
+#[test]
+#[ignore = "the writer process of no_acknowledged_write_is_lost_to_sigkill, started by it"]
+fn crash_writer() {
+    let Ok(path) = std::env::var("CAIRN_CRASH_WRITER_DB") else { return };
+    let store = SqliteStore::open_migrated(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = std::io::stdout().lock();
+    for i in 0.. {
+        let latest = store.mission(&slug("mali")).ok().flatten().map(|m| m.latest_rev);
+        if let Commit::Created { rev } = import(&store, latest, &[&format!("Write {i}.")]) {
+            use std::io::Write;
+            let _ = writeln!(out, "{rev}");
+            let _ = out.flush();
+        }
+    }
+}
+
+/// SIGKILL a writer at varied moments 200 times; every revision it reported as committed is
+/// there afterwards and the database and the audit chain are whole.
+#[test]
+fn no_acknowledged_write_is_lost_to_sigkill() {
+    let db = TempDb::new();
+    drop(db.open());
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let mut acknowledged = 0u32;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..200 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        // Kill after 0 to 4 acknowledged writes: the kill lands at a varied point of the next.
+        let after = seed % 5;
+        let mut child = Command::new(&exe)
+            .args(["--exact", "crash_writer", "--ignored", "--nocapture", "--test-threads=1"])
+            .env("CAIRN_CRASH_WRITER_DB", &db.path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let mut lines = BufReader::new(stdout).lines();
+        let mut seen = 0;
+        while seen < after {
+            match lines.next() {
+                Some(Ok(l)) => {
+                    if let Ok(rev) = l.trim().parse::<u32>() {
+                        acknowledged = acknowledged.max(rev);
+                        seen += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let store = db.open();
+        let latest = store.mission(&slug("mali")).ok().flatten().map_or(0, |m| m.latest_rev);
+        assert!(latest >= acknowledged, "round {round}: revision {acknowledged} was acknowledged, {latest} survived");
+        assert_eq!(store.integrity().unwrap_or_else(|e| panic!("{e}")), Vec::<String>::new(), "round {round}");
+    }
+    let store = db.open();
+    assert!(matches!(verify(&store), Ok(Verification::Intact { .. })));
+    let history = store.history(&slug("mali")).unwrap_or_default();
+    assert!(history.len() as u32 >= acknowledged);
+    assert!(acknowledged >= 200, "too few writes acknowledged to prove anything: {acknowledged}");
+}
