@@ -2,14 +2,34 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Cairn turns a mission's Integrated Country Strategy into a living, measurable plan.
 #[derive(Debug, Parser)]
 #[command(name = "cairn", version, about)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database URL: sqlite://PATH (relative), sqlite:///ABSOLUTE/PATH or
+    /// postgres://USER@HOST:PORT/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "CAIRN_DATABASE_URL",
+        default_value = "sqlite://cairn.db"
+    )]
+    pub db: String,
+    /// Who is acting, recorded in revisions and the audit trail [default: $CAIRN_ACTOR, else
+    /// the OS user].
+    #[arg(long, global = true, env = "CAIRN_ACTOR")]
+    pub actor: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -19,9 +39,13 @@ pub enum Command {
         /// The document: text extracted from the published PDF, or Markdown.
         file: PathBuf,
     },
-    /// Report what is wrong with a strategy document, like a compiler.
+    /// Report what is wrong with a strategy document, or with a mission's stored revision.
     Check {
-        file: PathBuf,
+        /// A document's path, or a stored mission's slug.
+        target: String,
+        /// With a mission: check this revision instead of the latest.
+        #[arg(long)]
+        rev: Option<u32>,
         /// Print {"diagnostics": [...]} instead of human-readable lines.
         #[arg(long)]
         json: bool,
@@ -40,6 +64,117 @@ pub enum Command {
     },
     /// Print the JSON Schema of `cairn parse` output.
     Schema,
+    /// Store a document as its mission's next revision.
+    Import {
+        file: PathBuf,
+        /// The mission's slug [default: from the document's country, e.g. mali].
+        #[arg(long)]
+        mission: Option<String>,
+        /// The mission's regional bureau code when the import creates it (AF, EUR, …).
+        #[arg(long)]
+        bureau: Option<String>,
+        /// Why: recorded with the revision.
+        #[arg(short, long)]
+        message: Option<String>,
+        /// The revision this import builds on [default: the latest when the command starts];
+        /// refused if someone stored another revision since.
+        #[arg(long)]
+        base: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the missions.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a mission's strategy at a revision, with stable element ids.
+    Show {
+        mission: String,
+        #[arg(long)]
+        rev: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A mission's revisions: who stored what, when and why.
+    History {
+        mission: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed between two revisions of a mission.
+    Diff {
+        mission: String,
+        from: u32,
+        to: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a new revision equal to an earlier one.
+    Revert {
+        mission: String,
+        rev: u32,
+        #[arg(short, long)]
+        message: Option<String>,
+    },
+    /// Change a mission's settings.
+    Mission {
+        #[command(subcommand)]
+        command: MissionCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Database administration.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MissionCommand {
+    /// Set a mission's bureau or country.
+    Set {
+        mission: String,
+        #[arg(long)]
+        bureau: Option<String>,
+        #[arg(long)]
+        country: Option<String>,
+        /// The settings version this change builds on; refused if they changed since.
+        #[arg(long)]
+        base_version: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Print every entry, oldest first.
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the hash chain and that every revision has its entry; exit 1 naming the first
+    /// bad entry.
+    Verify {
+        /// The head hash recorded earlier (e.g. by an auditor): also prove nothing was cut off.
+        #[arg(long)]
+        head: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create or upgrade the schema (every command does this on first use).
+    Migrate,
+    /// Check the database's integrity, its references and the audit chain.
+    Check,
+    /// Write a consistent copy of everything to FILE while writers run.
+    Backup { file: PathBuf },
+    /// Load a backup into an empty database.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,7 +4,9 @@
 mod args;
 mod check_report;
 mod commands;
+mod db;
 mod input;
+mod names;
 
 use std::process::ExitCode;
 

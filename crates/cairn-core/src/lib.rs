@@ -27,6 +27,7 @@ macro_rules! serde_as_string {
 pub mod assemble;
 pub mod bureau;
 pub mod diagnostic;
+pub mod diff;
 pub mod figure;
 pub mod identity;
 pub mod link;

@@ -23,16 +23,23 @@ impl Number {
     /// Parses "1", "1.2", "1.2.3"; a trailing dot ("1.") is tolerated as written in headings.
     pub fn parse(text: &str) -> Result<Self, NumberError> {
         let t = text.trim().trim_end_matches('.');
-        let ok = !t.is_empty()
-            && t.split('.').all(|p| {
-                !p.is_empty()
-                    && p.len() <= 4
-                    && p.bytes().all(|b| b.is_ascii_digit())
-                    && p.bytes().any(|b| b != b'0')
-            });
-        if ok {
+        // One pass: every part one to four digits, not all zeros; note a leading zero.
+        let (mut ok, mut len, mut nonzero, mut padded) = (true, 0, false, false);
+        for &b in t.as_bytes() {
+            if b == b'.' {
+                ok &= nonzero;
+                (len, nonzero) = (0, false);
+            } else if b.is_ascii_digit() {
+                padded |= len == 0 && b == b'0';
+                nonzero |= b != b'0';
+                len += 1;
+                ok &= len <= 4;
+            } else {
+                ok = false;
+            }
+        }
+        if ok && nonzero {
             // Normalise "01" to "1" so that numbering compares by value.
-            let padded = t.starts_with('0') || t.contains(".0");
             let norm = if padded {
                 t.split('.')
                     .map(|p| p.trim_start_matches('0'))
@@ -65,7 +72,7 @@ impl Number {
 
     /// How many dotted parts the number has.
     pub fn depth(&self) -> usize {
-        self.0.split('.').count()
+        self.0.bytes().filter(|&b| b == b'.').count() + 1
     }
 
     /// The number of the element this one sits under ("1.2.3" → "1.2"); none at top level.
@@ -79,7 +86,16 @@ impl Number {
     }
 
     fn parts(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.split('.').map(|p| p.parse().unwrap_or(0))
+        // The parts are digits only (see `parse`): folded by hand, which sorting calls often.
+        self.0.as_bytes().split(|&b| b == b'.').map(|p| {
+            p.iter()
+                .try_fold(0u32, |v, &d| {
+                    d.is_ascii_digit()
+                        .then(|| v.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+                        .flatten()
+                })
+                .unwrap_or(0)
+        })
     }
 }
 
@@ -94,6 +110,9 @@ impl std::str::FromStr for Number {
 impl Ord for Number {
     /// Numeric, part by part: 1.2 < 1.10 < 2.
     fn cmp(&self, other: &Self) -> Ordering {
+        if self.0 == other.0 {
+            return Ordering::Equal;
+        }
         self.parts().cmp(other.parts())
     }
 }

@@ -35,7 +35,7 @@ impl StrategyKind {
     ];
 
     /// The document title as printed on a cover of this kind.
-    pub fn cover_title(self) -> &'static str {
+    pub const fn cover_title(self) -> &'static str {
         match self {
             Self::Ics => "Integrated Country Strategy",
             Self::Jrs => "Joint Regional Strategy",

@@ -42,7 +42,8 @@ fn is_trailing_punct(c: char) -> bool {
 
 /// Whether the summary and the detail give the same title.
 pub fn same(a: &str, b: &str) -> bool {
-    comparable(a) == comparable(b)
+    // Most documents repeat the title verbatim: no need to build the comparable forms.
+    a == b || comparable(a) == comparable(b)
 }
 
 #[cfg(test)]

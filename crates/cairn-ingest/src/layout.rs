@@ -3,39 +3,23 @@
 //! turned into a bullet) are joined again here.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use cairn_core::{Draft, DraftElement, ElementKind, Heading, Number, StrategyKind};
 
 use crate::lines::{self, Kind, Label, Section};
 
-/// A paragraph being gathered from consecutive lines.
+/// A paragraph being gathered from consecutive lines. Its text (a heading's title) is
+/// gathered in one buffer that every paragraph reuses.
 #[derive(Debug, Clone, PartialEq)]
 enum Para {
     Heading {
         kind: ElementKind,
         number: Option<Number>,
-        title: String,
     },
-    Label(Label, String),
-    Bullet(String),
-    Text(String),
-}
-
-impl Para {
-    /// Narrative that a page break may have cut in two.
-    fn narrative_mut(&mut self) -> Option<&mut String> {
-        match self {
-            Para::Label(_, t) | Para::Bullet(t) | Para::Text(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    fn narrative(&self) -> Option<&str> {
-        match self {
-            Para::Label(_, t) | Para::Bullet(t) | Para::Text(t) => Some(t),
-            _ => None,
-        }
-    }
+    Label(Label),
+    Bullet,
+    Text,
 }
 
 /// Whether text ends a sentence (so what follows a break starts a new paragraph).
@@ -52,7 +36,7 @@ fn starts_lowercase(t: &str) -> bool {
 
 /// Appends a wrapped line: a hyphen at the break joins without a space ("civilian-\nled").
 fn push_line(buf: &mut String, line: &str) {
-    let line = line.trim();
+    let line = lines::trim(line);
     if line.is_empty() {
         return;
     }
@@ -64,19 +48,30 @@ fn push_line(buf: &mut String, line: &str) {
 }
 
 /// Collapses runs of whitespace and turns masked escapes back into characters.
-fn finish(t: String) -> String {
-    if is_tidy(t.as_bytes()) {
-        return lines::unmask(t);
-    }
+fn finish(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
-    for w in t.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    lines::unmask(out)
+    finish_into(&mut out, t);
+    out
 }
+
+/// [`finish`], appending to `out`.
+fn finish_into(out: &mut String, t: &str) {
+    let from = out.len();
+    if is_tidy(t.as_bytes()) {
+        out.push_str(t);
+    } else {
+        for (i, w) in t.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    }
+    lines::unmask_from(out, from);
+}
+
+static DOUBLE_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("  "));
 
 /// Whether text needs no whitespace collapsing: no leading, trailing or double space, no
 /// control character and no Unicode space. One pass, since every paragraph goes through it.
@@ -90,7 +85,7 @@ fn is_tidy(b: &[u8]) -> bool {
             .fold(false, |acc, &c| acc | !(0x20..0x7F).contains(&c))
     });
     if !unusual {
-        return memchr::memmem::find(b, b"  ").is_none();
+        return DOUBLE_SPACE.find(b).is_none();
     }
     let mut prev = 0u8;
     for (i, &c) in b.iter().enumerate() {
@@ -182,11 +177,11 @@ impl Reader {
         };
     }
 
-    /// Takes one finished paragraph that began at `line`.
-    fn take(&mut self, para: Para, line: u32) {
+    /// Takes one finished paragraph with its `text` that began at `line`.
+    fn take(&mut self, para: Para, text: &str, line: u32) {
         if self.awaiting_title {
-            if let Para::Text(t) | Para::Bullet(t) = &para {
-                let t = finish(t.clone());
+            if matches!(para, Para::Text | Para::Bullet) {
+                let t = finish(text);
                 self.set_last_title(t);
                 self.awaiting_title = false;
                 return;
@@ -194,12 +189,8 @@ impl Reader {
             self.awaiting_title = false;
         }
         match para {
-            Para::Heading {
-                kind,
-                number,
-                title,
-            } => self.heading(kind, number, title, line),
-            Para::Label(label, text) => {
+            Para::Heading { kind, number } => self.heading(kind, number, text, line),
+            Para::Label(label) => {
                 if self.place == Place::Detail && !self.detail.is_empty() {
                     self.block = Some(label);
                     self.append(text);
@@ -207,7 +198,7 @@ impl Reader {
                     self.priorities.push(finish(text));
                 }
             }
-            Para::Bullet(text) | Para::Text(text) => match self.place {
+            Para::Bullet | Para::Text => match self.place {
                 Place::Priorities => {
                     let t = finish(text);
                     if !t.is_empty() {
@@ -220,7 +211,7 @@ impl Reader {
         }
     }
 
-    fn heading(&mut self, kind: ElementKind, number: Option<Number>, title: String, line: u32) {
+    fn heading(&mut self, kind: ElementKind, number: Option<Number>, title: &str, line: u32) {
         // A document without a "3." heading: the second listing of an element starts the detail.
         if self.place == Place::Framework
             && let Some(n) = &number
@@ -270,8 +261,7 @@ impl Reader {
 
     /// Adds a paragraph to the current block of the current detail element. Unlabelled
     /// narrative under a goal is its description, under an objective its justification.
-    fn append(&mut self, text: String) {
-        let text = finish(text);
+    fn append(&mut self, text: &str) {
         let Some(e) = self.detail.last_mut() else {
             return;
         };
@@ -291,12 +281,16 @@ impl Reader {
             Label::Risks => &mut e.risks,
         };
         match slot {
-            Some(existing) if !text.is_empty() => {
+            Some(existing) => {
+                let len = existing.len();
                 existing.push_str("\n\n");
-                existing.push_str(&text);
+                finish_into(existing, text);
+                // An empty paragraph adds nothing.
+                if existing.len() == len + 2 {
+                    existing.truncate(len);
+                }
             }
-            Some(_) => {}
-            None => *slot = Some(text),
+            None => *slot = Some(finish(text)),
         }
         // An empty label ("Risks" alone on its line) is filled by what follows.
         if slot.as_deref() == Some("") {
@@ -338,6 +332,8 @@ impl Reader {
 pub fn read(text: &str) -> Draft {
     let mut r = Reader::new();
     let mut pending: Option<(Para, u32)> = None;
+    // The pending paragraph's text.
+    let mut buf = String::new();
     // A blank line (or page furniture after one) since the pending paragraph's last line.
     let mut gap = false;
     for (i, raw) in text.split('\n').enumerate() {
@@ -394,41 +390,34 @@ pub fn read(text: &str) -> Draft {
                 continue;
             }
         }
+        // `buf` holds the pending paragraph's text (a heading's title).
         let continues = |p: &Para| -> bool {
             match (&kind, p) {
-                (Kind::Text(t), Para::Heading { title, .. }) => {
-                    !gap && !title.is_empty() && (!ends_sentence(title) || starts_lowercase(t))
+                (Kind::Text(t), Para::Heading { .. }) => {
+                    !gap && !buf.is_empty() && (!ends_sentence(&buf) || starts_lowercase(t))
                 }
-                (Kind::Text(_), Para::Label(..) | Para::Bullet(_) | Para::Text(_)) => {
-                    !gap || p.narrative().is_some_and(|t| !ends_sentence(t))
+                (Kind::Text(_), Para::Label(_) | Para::Bullet | Para::Text) => {
+                    !gap || !ends_sentence(&buf)
                 }
                 // A page break that turned a sentence's rest into a bullet.
-                (Kind::Bullet(t), Para::Label(_, prev) | Para::Bullet(prev) | Para::Text(prev)) => {
-                    gap && !ends_sentence(prev) && starts_lowercase(t)
+                (Kind::Bullet(t), Para::Label(_) | Para::Bullet | Para::Text) => {
+                    gap && !ends_sentence(&buf) && starts_lowercase(t)
                 }
                 _ => false,
             }
         };
-        if let Some((p, _)) = pending.as_mut()
+        if let Some((p, _)) = &pending
             && continues(p)
         {
-            let t = match &kind {
-                Kind::Text(t) | Kind::Bullet(t) => t,
-                _ => "",
-            };
-            match p {
-                Para::Heading { title, .. } => push_line(title, t),
-                other => {
-                    if let Some(buf) = other.narrative_mut() {
-                        push_line(buf, t);
-                    }
-                }
+            if let Kind::Text(t) | Kind::Bullet(t) = &kind {
+                push_line(&mut buf, t);
             }
             gap = false;
             continue;
         }
         if let Some((p, l)) = pending.take() {
-            r.take(p, l);
+            r.take(p, &buf, l);
+            buf.clear();
         }
         gap = false;
         let para = match kind {
@@ -441,14 +430,22 @@ pub fn read(text: &str) -> Draft {
                 kind,
                 number,
                 title,
-            } => Para::Heading {
-                kind,
-                number,
-                title,
-            },
-            Kind::Label { label, text } => Para::Label(label, text),
-            Kind::Bullet(t) => Para::Bullet(t.into_owned()),
-            Kind::Text(t) => Para::Text(t.into_owned()),
+            } => {
+                buf.push_str(&title);
+                Para::Heading { kind, number }
+            }
+            Kind::Label { label, text } => {
+                buf.push_str(&text);
+                Para::Label(label)
+            }
+            Kind::Bullet(t) => {
+                buf.push_str(&t);
+                Para::Bullet
+            }
+            Kind::Text(t) => {
+                buf.push_str(&t);
+                Para::Text
+            }
             Kind::Blank
             | Kind::Furniture
             | Kind::Banner(_)
@@ -458,7 +455,7 @@ pub fn read(text: &str) -> Draft {
         pending = Some((para, line_no));
     }
     if let Some((p, l)) = pending.take() {
-        r.take(p, l);
+        r.take(p, &buf, l);
     }
     let marking = r
         .banners
@@ -497,7 +494,7 @@ mod tests {
             let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
             // Printable text (no control characters): tidy exactly when collapsing changes nothing.
             prop_assert_eq!(is_tidy(s.as_bytes()), collapsed == s);
-            prop_assert_eq!(lines::unmask(finish(s.clone())), lines::unmask(collapsed));
+            prop_assert_eq!(lines::unmask(finish(&s)), lines::unmask(collapsed));
         }
     }
 
@@ -523,7 +520,7 @@ mod tests {
         // The slow path agrees with the fast one on what tidy text becomes.
         for s in ["x\u{a0}y", "x \u{2009} y", "  x\t y  "] {
             assert_eq!(
-                finish(s.to_string()),
+                finish(s),
                 s.split_whitespace().collect::<Vec<_>>().join(" ")
             );
         }

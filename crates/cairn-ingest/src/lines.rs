@@ -76,6 +76,16 @@ pub fn unmask(s: String) -> String {
     s.chars().map(unmask_char).collect()
 }
 
+/// [`unmask`] for the part of `s` from byte `from` on.
+pub fn unmask_from(s: &mut String, from: usize) {
+    if memchr::memchr(0xEE, &s.as_bytes()[from..]).is_none() {
+        return;
+    }
+    let tail: String = s[from..].chars().map(unmask_char).collect();
+    s.truncate(from);
+    s.push_str(&tail);
+}
+
 /// The character a masked escape stands for; any other character as it is.
 pub fn unmask_char(c: char) -> char {
     let v = c as u32;
@@ -114,8 +124,9 @@ struct Stripped<'a> {
     cells: bool,
 }
 
+/// `line` is trimmed; so is what it returns.
 fn strip_structure(line: &str) -> Stripped<'_> {
-    let mut rest = line.trim();
+    let mut rest = line;
     let mut heading_mark = false;
     let hashes = rest.bytes().take_while(|&b| b == b'#').count();
     if (1..=6).contains(&hashes) && rest[hashes..].starts_with([' ', '\t']) {
@@ -176,33 +187,60 @@ fn clean(s: &str) -> (Cow<'_, str>, bool) {
     (Cow::Owned(out), starts_bold)
 }
 
+/// `s.trim()`, with ASCII spaces stripped byte by byte: only a non-ASCII character at either
+/// end may be a Unicode space that needs the general rule.
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    // The ASCII characters that `char::is_whitespace` accepts.
+    let space = |c: &u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let start = b.iter().position(|c| !space(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !space(c)).map_or(start, |e| e + 1);
+    let t = &s[start..end];
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(a), Some(z)) if !a.is_ascii() || !z.is_ascii() => t.trim(),
+        _ => t,
+    }
+}
+
 /// Classifies one line of input.
 pub fn classify(raw: &str) -> Kind<'_> {
-    if raw.trim().is_empty() {
+    let line = trim(raw);
+    if line.is_empty() {
         return Kind::Blank;
     }
-    let st = strip_structure(raw);
+    let st = strip_structure(line);
     if st.cells && is_table_rule(st.rest) {
         return Kind::Furniture;
     }
     let (text, starts_bold) = clean(st.rest);
-    let t = text.trim();
+    // `st.rest` is trimmed: only removing markup can leave space at the ends.
+    let t = match &text {
+        Cow::Borrowed(b) => b,
+        Cow::Owned(o) => trim(o),
+    };
     if t.is_empty() || is_rule(t) {
         return Kind::Furniture;
     }
     if let Some(k) = furniture(t) {
         return k;
     }
-    if let Some((section, listed)) = section(t) {
+    let opens = OPENS[usize::from(t.as_bytes()[0])];
+    if let Some((section, listed)) = section(t, opens) {
         return Kind::Section { section, listed };
     }
-    if let Some(k) = heading(t) {
+    if opens & OPENS_HEADING != 0
+        && let Some(k) = heading(t)
+    {
         return k;
     }
-    if let Some(k) = label(t, starts_bold) {
+    if opens & OPENS_LABEL != 0
+        && let Some(k) = label(t, starts_bold)
+    {
         return k;
     }
-    if let Some(k) = cover_title(t) {
+    if opens & OPENS_COVER != 0
+        && let Some(k) = cover_title(t)
+    {
         return k;
     }
     // Plain prose is by far the commonest line: it stays borrowed from the input.
@@ -210,8 +248,8 @@ pub fn classify(raw: &str) -> Kind<'_> {
         Cow::Owned(t.replace(" | ", " "))
     } else {
         match text {
-            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-            Cow::Owned(ref o) => Cow::Owned(o.trim().to_string()),
+            Cow::Borrowed(b) => Cow::Borrowed(b),
+            Cow::Owned(ref o) => Cow::Owned(trim(o).to_string()),
         }
     };
     if st.bullet && !st.heading_mark {
@@ -263,8 +301,13 @@ fn furniture(t: &str) -> Option<Kind<'static>> {
     }
     // A footer that strings several pieces together ("FOR PUBLIC RELEASE | Page 3 of 14").
     // Footers print their banner in capitals; prose that merely mentions one is left alone.
-    // Every banner holds an 'E' or a 'B', which most lines do not: a cheap first test.
-    memchr::memchr2(b'E', b'B', t.as_bytes())?;
+    // Every banner holds "UB", "UN" or "BU", which most lines do not: a cheap first test.
+    let b = t.as_bytes();
+    let capital_u =
+        |i: usize| matches!(b.get(i + 1), Some(b'B' | b'N')) || (i > 0 && b[i - 1] == b'B');
+    if !memchr::memchr_iter(b'U', b).any(capital_u) {
+        return None;
+    }
     if !BANNER_FINDERS
         .iter()
         .any(|f| f.find(t.as_bytes()).is_some())
@@ -287,9 +330,18 @@ fn is_page_number(t: &str) -> bool {
         return false;
     }
     let t = t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '|'));
-    let words: Vec<&str> = t.split_whitespace().collect();
+    // At most four words; more is not a page number.
+    let mut words = [""; 4];
+    let mut n = 0;
+    for w in t.split_whitespace() {
+        if n == words.len() {
+            return false;
+        }
+        words[n] = w;
+        n += 1;
+    }
     let num = |w: &str| !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit());
-    match words.as_slice() {
+    match &words[..n] {
         [n] => num(n),
         [p, n] | [n, p] if p.eq_ignore_ascii_case("page") => num(n),
         [p, n, of, m] => {
@@ -329,8 +381,9 @@ const SECTIONS: &[(&str, Section)] = &[
 ];
 
 /// "1. Chief of Mission Priorities", "4.\tManagement Objective\t14" (a contents entry).
-fn section(t: &str) -> Option<(Section, bool)> {
-    if t.len() > 90 || !(t.starts_with(|c: char| c.is_ascii_digit()) || opens_any(t, SECTIONS)) {
+fn section(t: &str, opens: u8) -> Option<(Section, bool)> {
+    if t.len() > 90 || !(t.starts_with(|c: char| c.is_ascii_digit()) || opens & OPENS_SECTION != 0)
+    {
         return None;
     }
     let mut s = t;
@@ -373,9 +426,6 @@ const HEADINGS: &[(&str, ElementKind)] = &[
 /// "Mission Goal 1: title", "Objective 1.1 | title", "Sub-Objective 1.1.1 – title",
 /// "Management Objective: title", "Mission Goal 2" (title on the next line).
 fn heading(t: &str) -> Option<Kind<'static>> {
-    if !opens_any(t, HEADINGS) {
-        return None;
-    }
     let (kind, rest) = HEADINGS.iter().find_map(|(word, kind)| {
         strip_prefix_ci(t, word)
             .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '-'))
@@ -430,9 +480,6 @@ const LABELS: &[(&str, Label)] = &[
 
 /// "Justification: …", "LINKAGES | …", "**Risks** …", "Description" alone.
 fn label(t: &str, starts_bold: bool) -> Option<Kind<'static>> {
-    if !opens_any(t, LABELS) {
-        return None;
-    }
     LABELS.iter().find_map(|&(word, label)| {
         let rest = strip_prefix_ci(t, word)?;
         let text = if rest.trim().is_empty() {
@@ -534,17 +581,38 @@ pub fn is_country_caps(t: &str) -> bool {
         && !t.chars().any(char::is_lowercase)
 }
 
-/// Whether `t` starts with the first letter (in either case) of any word of a table: a cheap
-/// test that spares most lines the table's prefix comparisons.
-fn opens_any<T>(t: &str, table: &[(&str, T)]) -> bool {
-    let Some(first) = t.as_bytes().first().map(u8::to_ascii_lowercase) else {
-        return false;
-    };
-    table
-        .iter()
-        .any(|(w, _)| w.as_bytes().first() == Some(&first))
-}
+const OPENS_SECTION: u8 = 1;
+const OPENS_HEADING: u8 = 2;
+const OPENS_LABEL: u8 = 4;
+const OPENS_COVER: u8 = 8;
 
+/// For each first byte of a line, which tables have a word starting with it (in either case):
+/// a cheap test that spares most lines the tables' prefix comparisons.
+static OPENS: [u8; 256] = {
+    const fn mark<T>(mut t: [u8; 256], table: &[(&str, T)], flag: u8) -> [u8; 256] {
+        let mut i = 0;
+        while i < table.len() {
+            let c = table[i].0.as_bytes()[0];
+            t[c.to_ascii_lowercase() as usize] |= flag;
+            t[c.to_ascii_uppercase() as usize] |= flag;
+            i += 1;
+        }
+        t
+    }
+    let mut t = mark([0; 256], SECTIONS, OPENS_SECTION);
+    t = mark(t, HEADINGS, OPENS_HEADING);
+    t = mark(t, LABELS, OPENS_LABEL);
+    let mut k = 0;
+    while k < StrategyKind::ALL.len() {
+        let c = StrategyKind::ALL[k].cover_title().as_bytes()[0];
+        t[c.to_ascii_lowercase() as usize] |= OPENS_COVER;
+        t[c.to_ascii_uppercase() as usize] |= OPENS_COVER;
+        k += 1;
+    }
+    t
+};
+
+#[inline]
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     // Most lines fail on the first letter; checking it first keeps classification cheap.
     let (Some(a), Some(b)) = (s.as_bytes().first(), prefix.as_bytes().first()) else {

@@ -7,9 +7,11 @@
 //! Objectives (the detail) and 4. Management Objective(s). The Markdown is written so that the
 //! importer reads it back into the same strategy; the HTML is one standalone page.
 
+mod diff;
 mod html;
 mod markdown;
 mod outline;
 
+pub use diff::diff_text;
 pub use html::html;
 pub use markdown::markdown;

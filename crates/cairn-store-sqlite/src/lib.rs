@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use cairn_store::{AuditEntry, Dump, Mission, MissionChange, Commit, NewRevision, Revision, RevisionInfo, Slug, Store, StoreError};
+use cairn_store::{
+    AuditEntry, Commit, Dump, Mission, MissionChange, NewRevision, Revision, RevisionInfo, Slug,
+    Store, StoreError,
+};
 use rusqlite::{Connection, OpenFlags};
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -40,7 +43,8 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| unavailable(e.to_string()))?;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| unavailable(e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(30))
             .map_err(|e| unavailable(e.to_string()))?;
         // The first statement that reads the file tells a non-database file apart.
@@ -48,7 +52,9 @@ impl SqliteStore {
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| unavailable(e.to_string()))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(unavailable(format!("cannot use a write-ahead log (journal mode {mode})")));
+            return Err(unavailable(format!(
+                "cannot use a write-ahead log (journal mode {mode})"
+            )));
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(|e| unavailable(e.to_string()))?;
@@ -68,12 +74,16 @@ impl SqliteStore {
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves the connection usable: SQLite rolls back the
         // unfinished transaction when the next one begins.
-        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Writes a consistent copy of the database file while writers run (`VACUUM INTO`).
     pub fn backup_file(&self, target: &Path) -> Result<(), StoreError> {
-        let target = target.to_str().ok_or_else(|| StoreError::Invalid(format!("{} is not a UTF-8 path", target.display())))?;
+        let target = target.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!("{} is not a UTF-8 path", target.display()))
+        })?;
         self.conn()
             .execute("VACUUM INTO ?1", [target])
             .map(|_| ())

@@ -1,6 +1,8 @@
 //! Queries. Every function takes a connection or an open transaction.
 
-use cairn_store::{AuditEntry, DUMP_FORMAT, Dump, Mission, Revision, RevisionInfo, Slug, StoreError};
+use cairn_store::{
+    AuditEntry, DUMP_FORMAT, Dump, Mission, Revision, RevisionInfo, Slug, StoreError,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -45,15 +47,21 @@ fn mission_row(r: &Row) -> rusqlite::Result<Mission> {
 }
 
 pub fn missions(conn: &Connection) -> Result<Vec<Mission>, StoreError> {
-    let mut stmt = conn.prepare(&format!("{MISSION} ORDER BY slug")).map_err(db_err)?;
+    let mut stmt = conn
+        .prepare(&format!("{MISSION} ORDER BY slug"))
+        .map_err(db_err)?;
     let rows = stmt.query_map([], mission_row).map_err(db_err)?;
     rows.collect::<Result<_, _>>().map_err(db_err)
 }
 
 pub fn mission(conn: &Connection, slug: &Slug) -> Result<Option<Mission>, StoreError> {
-    conn.query_row(&format!("{MISSION} WHERE slug = ?1"), [slug.as_str()], mission_row)
-        .optional()
-        .map_err(db_err)
+    conn.query_row(
+        &format!("{MISSION} WHERE slug = ?1"),
+        [slug.as_str()],
+        mission_row,
+    )
+    .optional()
+    .map_err(db_err)
 }
 
 const REVISION: &str =
@@ -74,10 +82,18 @@ fn revision_row(r: &Row) -> rusqlite::Result<Revision> {
 }
 
 /// A revision, or the latest when `rev` is None.
-pub fn revision(conn: &Connection, slug: &Slug, rev: Option<u32>) -> Result<Option<Revision>, StoreError> {
+pub fn revision(
+    conn: &Connection,
+    slug: &Slug,
+    rev: Option<u32>,
+) -> Result<Option<Revision>, StoreError> {
     let found = match rev {
         Some(n) => conn
-            .query_row(&format!("{REVISION} WHERE mission = ?1 AND rev = ?2"), params![slug.as_str(), n], revision_row)
+            .query_row(
+                &format!("{REVISION} WHERE mission = ?1 AND rev = ?2"),
+                params![slug.as_str(), n],
+                revision_row,
+            )
             .optional(),
         None => conn
             .query_row(
@@ -91,7 +107,11 @@ pub fn revision(conn: &Connection, slug: &Slug, rev: Option<u32>) -> Result<Opti
 }
 
 /// Revisions after `after`, oldest first.
-pub fn history(conn: &Connection, slug: &Slug, after: u32) -> Result<Vec<RevisionInfo>, StoreError> {
+pub fn history(
+    conn: &Connection,
+    slug: &Slug,
+    after: u32,
+) -> Result<Vec<RevisionInfo>, StoreError> {
     let mut stmt = conn
         .prepare("SELECT rev, at, actor, message, digest FROM revisions WHERE mission = ?1 AND rev > ?2 ORDER BY rev")
         .map_err(db_err)?;
@@ -109,7 +129,8 @@ pub fn history(conn: &Connection, slug: &Slug, after: u32) -> Result<Vec<Revisio
     rows.collect::<Result<_, _>>().map_err(db_err)
 }
 
-const AUDIT: &str = "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit";
+const AUDIT: &str =
+    "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit";
 
 fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
@@ -126,7 +147,9 @@ fn audit_row(r: &Row) -> rusqlite::Result<AuditEntry> {
 }
 
 pub fn audit_log(conn: &Connection) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut stmt = conn.prepare(&format!("{AUDIT} ORDER BY seq")).map_err(db_err)?;
+    let mut stmt = conn
+        .prepare(&format!("{AUDIT} ORDER BY seq"))
+        .map_err(db_err)?;
     let rows = stmt.query_map([], audit_row).map_err(db_err)?;
     rows.collect::<Result<_, _>>().map_err(db_err)
 }
@@ -142,15 +165,24 @@ pub fn last_audit(conn: &Connection) -> Result<Option<AuditEntry>, StoreError> {
 pub fn integrity(conn: &Connection) -> Result<Vec<String>, StoreError> {
     let mut problems = Vec::new();
     let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(db_err)?;
-    for row in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db_err)? {
+    for row in stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(db_err)?
+    {
         let row = row.map_err(db_err)?;
         if row != "ok" {
             problems.push(format!("sqlite: {row}"));
         }
     }
     let mut stmt = conn.prepare("PRAGMA foreign_key_check").map_err(db_err)?;
-    for row in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db_err)? {
-        problems.push(format!("a row of {} points at nothing", row.map_err(db_err)?));
+    for row in stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(db_err)?
+    {
+        problems.push(format!(
+            "a row of {} points at nothing",
+            row.map_err(db_err)?
+        ));
     }
     let mut stmt = conn
         .prepare(
@@ -159,7 +191,14 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>, StoreError> {
         )
         .map_err(db_err)?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, u32>(2)?, r.get::<_, u32>(3)?)))
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, u32>(3)?,
+            ))
+        })
         .map_err(db_err)?;
     for row in rows {
         let (slug, latest, count, max) = row.map_err(db_err)?;
@@ -174,9 +213,13 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>, StoreError> {
 
 /// Everything, in one read transaction: a consistent snapshot while writers go on.
 pub fn dump(conn: &mut Connection) -> Result<Dump, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(db_err)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Deferred)
+        .map_err(db_err)?;
     let missions = missions(&tx)?;
-    let mut stmt = tx.prepare(&format!("{REVISION} ORDER BY mission, rev")).map_err(db_err)?;
+    let mut stmt = tx
+        .prepare(&format!("{REVISION} ORDER BY mission, rev"))
+        .map_err(db_err)?;
     let revisions = stmt
         .query_map([], revision_row)
         .map_err(db_err)?

@@ -3,7 +3,8 @@
 use cairn_store::audit::canonical_time;
 use cairn_store::plan::{self, CommitPlan};
 use cairn_store::{
-    AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry, NewRevision, Revision, StoreError,
+    AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry, NewRevision,
+    Revision, StoreError,
 };
 use chrono::Utc;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
@@ -17,15 +18,21 @@ fn immediate(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
 
 pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
-    let version: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db_err)?;
+    let version: u32 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db_err)?;
     let known = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
     if version > known {
-        return Err(StoreError::TooNew { found: version, known });
+        return Err(StoreError::TooNew {
+            found: version,
+            known,
+        });
     }
     for sql in migrations.iter().skip(version as usize) {
         tx.execute_batch(sql).map_err(db_err)?;
     }
-    tx.pragma_update(None, "user_version", known).map_err(db_err)?;
+    tx.pragma_update(None, "user_version", known)
+        .map_err(db_err)?;
     tx.commit().map_err(db_err)
 }
 
@@ -41,7 +48,14 @@ fn put_mission(tx: &Transaction<'_>, m: &Mission, create: bool) -> Result<(), St
     };
     tx.execute(
         sql,
-        params![m.slug.as_str(), m.country, m.bureau, canonical_time(&m.created_at), m.version, m.latest_rev],
+        params![
+            m.slug.as_str(),
+            m.country,
+            m.bureau,
+            canonical_time(&m.created_at),
+            m.version,
+            m.latest_rev
+        ],
     )
     .map_err(db_err)?;
     Ok(())
@@ -73,7 +87,15 @@ fn put_audit(tx: &Transaction<'_>, e: &AuditEntry) -> Result<(), StoreError> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             i64::try_from(e.seq).map_err(|e| StoreError::Database(e.to_string()))?,
-            canonical_time(&e.at), e.actor, e.action, e.object, e.before, e.after, e.prev_hash, e.hash],
+            canonical_time(&e.at),
+            e.actor,
+            e.action,
+            e.object,
+            e.before,
+            e.after,
+            e.prev_hash,
+            e.hash
+        ],
     )
     .map_err(db_err)?;
     Ok(())
@@ -92,7 +114,13 @@ pub fn commit(conn: &mut Connection, new: NewRevision) -> Result<Commit, StoreEr
         Some(_) => read::revision(&tx, &slug, None)?,
         None => None,
     };
-    let decided = plan::commit(new, mission, latest.as_ref(), |b| read::history(&tx, &slug, b), Utc::now())?;
+    let decided = plan::commit(
+        new,
+        mission,
+        latest.as_ref(),
+        |b| read::history(&tx, &slug, b),
+        Utc::now(),
+    )?;
     let outcome = decided.outcome();
     if let CommitPlan::Write {
         mission,
@@ -117,7 +145,10 @@ pub fn set_mission(conn: &mut Connection, change: MissionChange) -> Result<Missi
             .ok()
             .and_then(|log| {
                 let object = cairn_store::mission_object(&change.slug);
-                log.into_iter().rev().find(|e| e.object == object).map(|e| e.actor)
+                log.into_iter()
+                    .rev()
+                    .find(|e| e.object == object)
+                    .map(|e| e.actor)
             })
             .unwrap_or_else(|| "someone".into())
     };
@@ -130,15 +161,23 @@ pub fn set_mission(conn: &mut Connection, change: MissionChange) -> Result<Missi
 
 pub fn load(conn: &mut Connection, dump: &Dump) -> Result<(), StoreError> {
     if dump.format > DUMP_FORMAT {
-        return Err(StoreError::TooNew { found: dump.format, known: DUMP_FORMAT });
+        return Err(StoreError::TooNew {
+            found: dump.format,
+            known: DUMP_FORMAT,
+        });
     }
     let tx = immediate(conn)?;
     let rows: i64 = tx
-        .query_row("SELECT (SELECT COUNT(*) FROM missions) + (SELECT COUNT(*) FROM audit)", [], |r| r.get(0))
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM missions) + (SELECT COUNT(*) FROM audit)",
+            [],
+            |r| r.get(0),
+        )
         .map_err(db_err)?;
     if rows > 0 {
         return Err(StoreError::Invalid(
-            "the database is not empty: restore only into a new database, nothing was written".into(),
+            "the database is not empty: restore only into a new database, nothing was written"
+                .into(),
         ));
     }
     for m in &dump.missions {

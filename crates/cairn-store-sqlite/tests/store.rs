@@ -31,20 +31,19 @@ impl TempDb {
 fn scratch_path() -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("conformance-{}-{n}.db", std::process::id()));
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("conformance-{}-{n}.db", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     path
 }
 
-fn fresh() -> Box<dyn Store> {
-    Box::new(SqliteStore::open_migrated(&scratch_path()).unwrap_or_else(|e| panic!("{e}")))
-}
-
-cairn_store::conformance_suite!(fresh, {
+cairn_store::conformance_suite!(|| {
     let path = scratch_path();
-    move || -> Box<dyn Store> { Box::new(SqliteStore::open_migrated(&path).unwrap_or_else(|e| panic!("{e}"))) }
+    Some(move || -> Box<dyn Store> {
+        Box::new(SqliteStore::open_migrated(&path).unwrap_or_else(|e| panic!("{e}")))
+    })
 });
 
 fn slug(s: &str) -> Slug {
@@ -86,7 +85,8 @@ fn tamper(path: &Path, sql: &str) {
          DROP TRIGGER revisions_immutable; DROP TRIGGER revisions_kept;",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    conn.execute_batch(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 fn rusqlite_conn(path: &Path) -> rusqlite::Connection {
@@ -165,7 +165,10 @@ fn reordered_entries_are_named() {
 #[test]
 fn an_altered_revision_is_noticed() {
     let db = populated();
-    tamper(&db.path, "UPDATE revisions SET digest = 'forged' WHERE rev = 2");
+    tamper(
+        &db.path,
+        "UPDATE revisions SET digest = 'forged' WHERE rev = 2",
+    );
     assert!(broken_at(&db).is_some());
 }
 
@@ -186,17 +189,33 @@ fn a_database_from_a_newer_cairn_is_refused() {
 fn files_that_are_not_databases_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let text = dir.path().join("notes.txt");
-    std::fs::write(&text, "These are meeting notes, not a database.\n".repeat(100))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let err = SqliteStore::open_migrated(&text).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(err.contains("notes.txt") && err.contains("not a database"), "{err}");
-    let err = SqliteStore::open_migrated(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
+    std::fs::write(
+        &text,
+        "These are meeting notes, not a database.\n".repeat(100),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let err = SqliteStore::open_migrated(&text)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("notes.txt") && err.contains("not a database"),
+        "{err}"
+    );
+    let err = SqliteStore::open_migrated(dir.path())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(err.contains("directory"), "{err}");
     let missing = dir.path().join("no/such/dir/cairn.db");
     assert!(SqliteStore::open_migrated(&missing).is_err());
     // Nothing was created or changed.
     assert!(!missing.exists());
-    assert!(std::fs::read_to_string(&text).unwrap_or_default().starts_with("These are"));
+    assert!(
+        std::fs::read_to_string(&text)
+            .unwrap_or_default()
+            .starts_with("These are")
+    );
 }
 
 #[test]
@@ -210,7 +229,11 @@ fn a_backup_taken_during_writes_restores_to_identical_reads() {
         s.spawn(|| {
             let writer = db.open();
             for i in 0..20 {
-                let latest = writer.mission(&slug("mali")).ok().flatten().map(|m| m.latest_rev);
+                let latest = writer
+                    .mission(&slug("mali"))
+                    .ok()
+                    .flatten()
+                    .map(|m| m.latest_rev);
                 import(&writer, latest, &[&format!("W{i}.")]);
             }
         });
@@ -218,7 +241,10 @@ fn a_backup_taken_during_writes_restores_to_identical_reads() {
     });
     let restored = SqliteStore::open_migrated(&copy).unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(verify(&restored), Ok(Verification::Intact { .. })));
-    assert_eq!(restored.integrity().unwrap_or_else(|e| panic!("{e}")), Vec::<String>::new());
+    assert_eq!(
+        restored.integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
     let n = restored.history(&slug("mali")).unwrap_or_default().len();
     assert!((4..=24).contains(&n));
 
@@ -228,15 +254,27 @@ fn a_backup_taken_during_writes_restores_to_identical_reads() {
     let loaded = target.open();
     loaded.load(&dump).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded.dump().ok(), Some(dump.clone()));
-    assert_eq!(loaded.history(&slug("mali")).ok(), store.history(&slug("mali")).ok());
+    assert_eq!(
+        loaded.history(&slug("mali")).ok(),
+        store.history(&slug("mali")).ok()
+    );
     assert_eq!(verify(&loaded).ok(), verify(&store).ok());
-    assert!(loaded.load(&dump).is_err(), "a restore over data must be refused");
+    assert!(
+        loaded.load(&dump).is_err(),
+        "a restore over data must be refused"
+    );
 }
 
 #[test]
 fn the_schema_is_what_the_migration_says() {
     let db = TempDb::new();
-    let tables: Vec<String> = db.open().schema().unwrap_or_default().into_iter().map(|(t, _, _)| t).collect();
+    let tables: Vec<String> = db
+        .open()
+        .schema()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect();
     for t in ["audit", "missions", "revisions"] {
         assert!(tables.iter().any(|x| x == t), "{t} missing");
     }
@@ -249,11 +287,17 @@ fn the_schema_is_what_the_migration_says() {
 #[test]
 #[ignore = "the writer process of no_acknowledged_write_is_lost_to_sigkill, started by it"]
 fn crash_writer() {
-    let Ok(path) = std::env::var("CAIRN_CRASH_WRITER_DB") else { return };
+    let Ok(path) = std::env::var("CAIRN_CRASH_WRITER_DB") else {
+        return;
+    };
     let store = SqliteStore::open_migrated(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
     let mut out = std::io::stdout().lock();
     for i in 0.. {
-        let latest = store.mission(&slug("mali")).ok().flatten().map(|m| m.latest_rev);
+        let latest = store
+            .mission(&slug("mali"))
+            .ok()
+            .flatten()
+            .map(|m| m.latest_rev);
         if let Commit::Created { rev } = import(&store, latest, &[&format!("Write {i}.")]) {
             use std::io::Write;
             let _ = writeln!(out, "{rev}");
@@ -278,7 +322,13 @@ fn no_acknowledged_write_is_lost_to_sigkill() {
         // Kill after 0 to 4 acknowledged writes: the kill lands at a varied point of the next.
         let after = seed % 5;
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_writer", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_writer",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("CAIRN_CRASH_WRITER_DB", &db.path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -301,13 +351,27 @@ fn no_acknowledged_write_is_lost_to_sigkill() {
         let _ = child.kill();
         let _ = child.wait();
         let store = db.open();
-        let latest = store.mission(&slug("mali")).ok().flatten().map_or(0, |m| m.latest_rev);
-        assert!(latest >= acknowledged, "round {round}: revision {acknowledged} was acknowledged, {latest} survived");
-        assert_eq!(store.integrity().unwrap_or_else(|e| panic!("{e}")), Vec::<String>::new(), "round {round}");
+        let latest = store
+            .mission(&slug("mali"))
+            .ok()
+            .flatten()
+            .map_or(0, |m| m.latest_rev);
+        assert!(
+            latest >= acknowledged,
+            "round {round}: revision {acknowledged} was acknowledged, {latest} survived"
+        );
+        assert_eq!(
+            store.integrity().unwrap_or_else(|e| panic!("{e}")),
+            Vec::<String>::new(),
+            "round {round}"
+        );
     }
     let store = db.open();
     assert!(matches!(verify(&store), Ok(Verification::Intact { .. })));
     let history = store.history(&slug("mali")).unwrap_or_default();
     assert!(history.len() as u32 >= acknowledged);
-    assert!(acknowledged >= 200, "too few writes acknowledged to prove anything: {acknowledged}");
+    assert!(
+        acknowledged >= 200,
+        "too few writes acknowledged to prove anything: {acknowledged}"
+    );
 }

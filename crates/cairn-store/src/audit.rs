@@ -122,7 +122,10 @@ pub fn verify_chain(entries: &[AuditEntry]) -> Option<ChainBreak> {
             ));
         }
         if entry_hash(e) != e.hash {
-            return fail(format!("entry {} was altered: its content does not match its hash", e.seq));
+            return fail(format!(
+                "entry {} was altered: its content does not match its hash",
+                e.seq
+            ));
         }
         prev_hash = &e.hash;
     }

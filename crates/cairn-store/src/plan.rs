@@ -12,10 +12,12 @@ use crate::{
 /// What a commit writes, decided from what the transaction read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CommitPlan {
-    NoChange { rev: u32 },
+    NoChange {
+        rev: u32,
+    },
     Write {
         /// The mission row after the write.
-        mission: Mission,
+        mission: Box<Mission>,
         /// True when the mission is created by this write.
         create: bool,
         revision: Box<Revision>,
@@ -96,7 +98,7 @@ pub fn commit(
         after: Some(digest.clone()),
     };
     Ok(CommitPlan::Write {
-        mission,
+        mission: Box::new(mission),
         create,
         revision: Box::new(Revision {
             slug: new.slug,

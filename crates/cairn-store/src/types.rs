@@ -18,7 +18,8 @@ impl Slug {
     pub fn parse(s: &str) -> Result<Self, StoreError> {
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-');
         if ok {
@@ -138,9 +139,13 @@ pub struct NewRevision {
 /// What a commit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Commit {
-    Created { rev: u32 },
+    Created {
+        rev: u32,
+    },
     /// The content equals the latest revision's: nothing was written.
-    NoChange { rev: u32 },
+    NoChange {
+        rev: u32,
+    },
 }
 
 /// A stored revision.
@@ -190,7 +195,11 @@ pub struct Conflict {
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.base {
-            None => write!(f, "mission {} already exists (revision {})", self.slug, self.latest)?,
+            None => write!(
+                f,
+                "mission {} already exists (revision {})",
+                self.slug, self.latest
+            )?,
             Some(b) => write!(
                 f,
                 "mission {} changed since revision {b}: it is at revision {}",
@@ -198,7 +207,14 @@ impl fmt::Display for Conflict {
             )?,
         }
         for r in &self.since {
-            write!(f, "; rev {} by {} at {}: {:?}", r.rev, r.actor, r.at.to_rfc3339(), r.message)?;
+            write!(
+                f,
+                "; rev {} by {} at {}: {:?}",
+                r.rev,
+                r.actor,
+                r.at.to_rfc3339(),
+                r.message
+            )?;
         }
         write!(f, "; nothing was written")
     }
@@ -213,14 +229,18 @@ pub enum StoreError {
     UnknownRevision { slug: Slug, rev: u32 },
     #[error("{0}")]
     Conflict(Box<Conflict>),
-    #[error("mission {slug} settings changed since version {base}: they are at version {latest}, changed by {actor}; nothing was written")]
+    #[error(
+        "mission {slug} settings changed since version {base}: they are at version {latest}, changed by {actor}; nothing was written"
+    )]
     StaleSettings {
         slug: Slug,
         base: u32,
         latest: u32,
         actor: String,
     },
-    #[error("the database was written by a newer Cairn (schema version {found}; this build knows up to {known}): upgrade Cairn to open it")]
+    #[error(
+        "the database was written by a newer Cairn (schema version {found}; this build knows up to {known}): upgrade Cairn to open it"
+    )]
     TooNew { found: u32, known: u32 },
     #[error("{0}")]
     Invalid(String),
@@ -233,7 +253,10 @@ pub enum StoreError {
 impl StoreError {
     /// Whether the writer's input is at fault (stale or invalid), rather than the environment.
     pub fn is_input_fault(&self) -> bool {
-        matches!(self, Self::Conflict(_) | Self::StaleSettings { .. } | Self::Invalid(_))
+        matches!(
+            self,
+            Self::Conflict(_) | Self::StaleSettings { .. } | Self::Invalid(_)
+        )
     }
 }
 
@@ -254,7 +277,10 @@ pub const DUMP_FORMAT: u32 = 1;
 /// The outcome of checking the audit trail.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verification {
-    Intact { entries: usize, head: Option<String> },
+    Intact {
+        entries: usize,
+        head: Option<String>,
+    },
     Broken(ChainBreak),
 }
 
@@ -275,7 +301,11 @@ mod tests {
         for bad in ["", "Mali", "-mali", "mali-", "ma li", "mali/1", "../x"] {
             assert!(Slug::parse(bad).is_err(), "{bad}");
         }
-        let s = |c: &str| Slug::from_country(c).map(|s| s.to_string()).unwrap_or_default();
+        let s = |c: &str| {
+            Slug::from_country(c)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        };
         assert_eq!(s("Mali"), "mali");
         assert_eq!(s("Burkina Faso"), "burkina-faso");
         assert_eq!(s("Côte d'Ivoire"), "cote-divoire");

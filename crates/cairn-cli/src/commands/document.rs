@@ -1,46 +1,16 @@
-//! What each subcommand does.
+//! Commands over a document: parse, check, render.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
 use cairn_core::{Code, Diagnostic, diagnostic};
 
-use crate::args::{Cli, Command, Format};
+use super::{print_json, write_stdout};
+use crate::args::{Format, Global};
 use crate::check_report::{self, Style};
 use crate::input::{self, Failure};
-
-pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    match cli.command {
-        Command::Parse { file } => parse(&file),
-        Command::Check { file, json } => check(&file, json),
-        Command::Render {
-            file,
-            format,
-            public,
-            output,
-        } => render(&file, format, public, output.as_deref()),
-        Command::Schema => {
-            print_json(&cairn_core::strategy_schema())?;
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::Environment(format!("cannot write JSON: {e}")))?;
-    write_stdout(format!("{text}\n").as_bytes())
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        // A closed pipe (`cairn parse x | head`) is the reader's choice, not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|e| Failure::Environment(format!("cannot write to stdout: {e}"))),
-    }
-}
+use crate::{db, names};
 
 /// Warnings that a reader of `parse` output should see even though parse succeeds.
 fn warn_encoding(path: &Path, diagnostics: &[Diagnostic]) {
@@ -52,15 +22,28 @@ fn warn_encoding(path: &Path, diagnostics: &[Diagnostic]) {
     }
 }
 
-fn parse(path: &Path) -> Result<ExitCode, Failure> {
+pub fn parse(path: &Path) -> Result<ExitCode, Failure> {
     let parsed = input::parse(path)?;
     warn_encoding(path, &parsed.diagnostics);
     print_json(&parsed.strategy)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(path: &Path, json: bool) -> Result<ExitCode, Failure> {
-    let bytes = input::read(path)?;
+/// Checks a file, or a stored mission's revision (lines then refer to its stored source).
+pub fn check(g: &Global, target: &str, rev: Option<u32>, json: bool) -> Result<ExitCode, Failure> {
+    let path = Path::new(target);
+    let (name, bytes) = if path.exists() || names::looks_like_path(target) {
+        if rev.is_some() {
+            return Err(Failure::Environment(
+                "--rev goes with a mission, not a file".into(),
+            ));
+        }
+        (target.to_string(), input::read(path)?)
+    } else {
+        let store = db::open(&g.db)?;
+        let r = names::revision(&*store, target, rev)?;
+        (format!("{}@rev{}", r.slug, r.rev), r.source.into_bytes())
+    };
     let diagnostics = match cairn_ingest::parse(&bytes) {
         Ok(p) => p.diagnostics,
         Err(e) => vec![Diagnostic::new(Code::UnreadableInput, 1, e.to_string())],
@@ -71,7 +54,6 @@ fn check(path: &Path, json: bool) -> Result<ExitCode, Failure> {
         let style = Style {
             colour: std::io::stdout().is_terminal(),
         };
-        let name = path.display().to_string();
         let text: String = diagnostics
             .iter()
             .map(|d| check_report::format(&name, d, style))
@@ -93,7 +75,7 @@ fn check(path: &Path, json: bool) -> Result<ExitCode, Failure> {
     })
 }
 
-fn render(
+pub fn render(
     path: &Path,
     format: Format,
     public: bool,
@@ -133,7 +115,7 @@ fn render(
 }
 
 /// Writes beside the target and renames, so a failure never leaves half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let fail =
         |e: std::io::Error| Failure::Environment(format!("cannot write {}: {e}", path.display()));
     let dir = path

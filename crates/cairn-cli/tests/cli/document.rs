@@ -1,50 +1,16 @@
-//! The `cairn` binary from the outside: the public contracts of PRODUCT.md §3, run as a user's
+//! Commands over documents (parse, check, render, schema) from the outside, as a user's
 //! tooling would run them. `acceptance/` holds copies of the shared acceptance expectations;
 //! [`mali_parse_contract`] and [`mali_check_contract`] assert every point they state.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
 
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
-
-fn seed() -> PathBuf {
-    repo("samples/mali-ics-2022.txt")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    repo("crates/cairn-ingest/tests/fixtures").join(name)
-}
-
-fn cairn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cairn: {e}"))
-}
-
-fn path_arg(p: &Path) -> &str {
-    p.to_str().unwrap_or_else(|| panic!("non-UTF-8 path {p:?}"))
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+use crate::support::{cairn, fixture, json_of, path_arg, seed};
 
 fn expectation(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/acceptance")
+        .join("tests/cli/acceptance")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))

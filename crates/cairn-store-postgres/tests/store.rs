@@ -1,0 +1,654 @@
+//! The PostgreSQL backend: the shared conformance suite, tampering, crashes, dumps, schemas.
+//!
+//! Tests that need a server read `CAIRN_TEST_POSTGRES_URL`; without it they say so on stderr
+//! and pass. Each test works in a schema of its own (dropped at its end), so they run in
+//! parallel on one database.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cairn_store::conformance::strategy;
+use cairn_store::{Action, Commit, NewRevision, Slug, Store, StoreError, Verification, verify};
+use cairn_store_postgres::PostgresStore;
+
+const SKIP: &str = "skipped: CAIRN_TEST_POSTGRES_URL is not set (CI sets it to postgres://postgres@127.0.0.1:5432/test)";
+
+/// The test server's URL, or None (having said so) when tests are to skip.
+fn test_url() -> Option<String> {
+    match std::env::var("CAIRN_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            eprintln!("{SKIP}");
+            None
+        }
+    }
+}
+
+/// A schema of its own in the test database, dropped with the value.
+struct TestDb {
+    url: String,
+    schema: String,
+}
+
+impl TestDb {
+    /// None when there is no test server.
+    fn new() -> Option<Self> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let url = test_url()?;
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let schema = format!("cairn_test_{}_{n}_{nanos}", std::process::id());
+        let db = Self { url, schema };
+        db.raw()
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", db.schema))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Some(db)
+    }
+
+    /// A migrated store over the schema.
+    fn open(&self) -> PostgresStore {
+        let store = PostgresStore::connect_schema(&self.url, &self.schema)
+            .unwrap_or_else(|e| panic!("{e}"));
+        store.migrate().unwrap_or_else(|e| panic!("{e}"));
+        store
+    }
+
+    /// A plain connection, as anyone holding the database's credentials has, on the schema.
+    fn raw(&self) -> postgres::Client {
+        let mut client =
+            postgres::Client::connect(&self.url, postgres::NoTls).unwrap_or_else(|e| panic!("{e}"));
+        client
+            .batch_execute(&format!("SET search_path TO \"{}\"", self.schema))
+            .unwrap_or_else(|e| panic!("{e}"));
+        client
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+                self.schema
+            ));
+        }
+    }
+}
+
+cairn_store::conformance_suite!(|| {
+    TestDb::new().map(|db| move || -> Box<dyn Store> { Box::new(db.open()) })
+});
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn import_into(store: &dyn Store, mission: &str, base: Option<u32>, titles: &[&str]) -> Commit {
+    store
+        .commit(NewRevision {
+            slug: slug(mission),
+            country: Some("Mali".into()),
+            bureau: Some("AF".into()),
+            base,
+            actor: "alice".into(),
+            action: Action::Import,
+            message: format!("{titles:?}"),
+            source: String::new(),
+            strategy: strategy(titles),
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn import(store: &dyn Store, base: Option<u32>, titles: &[&str]) -> Commit {
+    import_into(store, "mali", base, titles)
+}
+
+fn populate(store: &dyn Store) {
+    import(store, None, &["A."]);
+    import(store, Some(1), &["B."]);
+    import(store, Some(2), &["C."]);
+    import(store, Some(3), &["D."]);
+}
+
+/// Four revisions, four audit entries; None without a test server.
+fn populated() -> Option<TestDb> {
+    let db = TestDb::new()?;
+    populate(&db.open());
+    Some(db)
+}
+
+/// What an attacker with the database's credentials can do: drop the triggers, change rows.
+fn tamper(db: &TestDb, sql: &str) {
+    let mut conn = db.raw();
+    conn.batch_execute(
+        "DROP TRIGGER audit_append_only ON audit; DROP TRIGGER audit_kept ON audit;
+         DROP TRIGGER revisions_immutable ON revisions; DROP TRIGGER revisions_kept ON revisions;",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    conn.batch_execute(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+fn broken_at(db: &TestDb) -> Option<u64> {
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Intact { .. } => None,
+        Verification::Broken(b) => Some(b.seq),
+    }
+}
+
+#[test]
+fn the_triggers_refuse_changes_to_history() {
+    let Some(db) = populated() else { return };
+    let mut conn = db.raw();
+    for sql in [
+        "UPDATE audit SET actor = 'mallory' WHERE seq = 2",
+        "DELETE FROM audit WHERE seq = 4",
+        "TRUNCATE audit",
+        "UPDATE revisions SET message = 'x' WHERE rev = 1",
+        "DELETE FROM revisions WHERE rev = 4",
+        "TRUNCATE revisions CASCADE",
+    ] {
+        match conn.batch_execute(sql) {
+            Ok(()) => panic!("{sql} was allowed"),
+            Err(e) => {
+                let msg = e
+                    .as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_default();
+                assert!(
+                    msg.contains("immutable")
+                        || msg.contains("never deleted")
+                        || msg.contains("append-only"),
+                    "{sql}: {e}"
+                );
+            }
+        }
+    }
+    assert_eq!(broken_at(&db), None);
+}
+
+#[test]
+fn an_edited_entry_is_named() {
+    let Some(db) = populated() else { return };
+    tamper(&db, "UPDATE audit SET actor = 'mallory' WHERE seq = 2");
+    assert_eq!(broken_at(&db), Some(2));
+}
+
+#[test]
+fn a_deleted_entry_is_named() {
+    let Some(db) = populated() else { return };
+    tamper(&db, "DELETE FROM audit WHERE seq = 3");
+    assert_eq!(broken_at(&db), Some(3));
+}
+
+#[test]
+fn a_deleted_last_entry_is_noticed_through_its_revision() {
+    let Some(db) = populated() else { return };
+    tamper(&db, "DELETE FROM audit WHERE seq = 4");
+    assert_eq!(broken_at(&db), Some(4));
+}
+
+#[test]
+fn an_inserted_entry_is_named() {
+    let Some(db) = populated() else { return };
+    // Make room at 3 by shifting the later entries up, then forge an entry there.
+    tamper(
+        &db,
+        "UPDATE audit SET seq = seq + 10 WHERE seq >= 3;
+         UPDATE audit SET seq = seq - 9 WHERE seq >= 13;
+         INSERT INTO audit (seq, at, actor, action, object, before, after, prev_hash, hash)
+         SELECT 3, at, 'mallory', action, object, before, after, hash, hash FROM audit WHERE seq = 2;",
+    );
+    assert_eq!(broken_at(&db), Some(3));
+}
+
+#[test]
+fn reordered_entries_are_named() {
+    let Some(db) = populated() else { return };
+    tamper(
+        &db,
+        "UPDATE audit SET seq = 100 WHERE seq = 2;
+         UPDATE audit SET seq = 2 WHERE seq = 3;
+         UPDATE audit SET seq = 3 WHERE seq = 100;",
+    );
+    assert_eq!(broken_at(&db), Some(2));
+}
+
+#[test]
+fn an_altered_revision_is_noticed() {
+    let Some(db) = populated() else { return };
+    tamper(&db, "UPDATE revisions SET digest = 'forged' WHERE rev = 2");
+    assert!(broken_at(&db).is_some());
+}
+
+#[test]
+fn a_database_from_a_newer_cairn_is_refused() {
+    let Some(db) = populated() else { return };
+    db.raw()
+        .batch_execute("UPDATE cairn_meta SET value = '99' WHERE key = 'schema_version'")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store =
+        PostgresStore::connect_schema(&db.url, &db.schema).unwrap_or_else(|e| panic!("{e}"));
+    match store.migrate() {
+        Err(StoreError::TooNew {
+            found: 99,
+            known: 1,
+        }) => {}
+        Err(e) => panic!("{e}"),
+        Ok(()) => panic!("a newer schema was accepted"),
+    }
+}
+
+#[test]
+fn unreachable_servers_and_bad_urls_are_refused_clearly() {
+    // Nothing listens on port 1; the password never appears in the message.
+    let url = "postgres://alice:s3cret@127.0.0.1:1/cairn";
+    match PostgresStore::connect(url) {
+        Err(e @ StoreError::Unavailable { .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("postgres://alice@127.0.0.1:1/cairn") && !msg.contains("s3cret"),
+                "{msg}"
+            );
+            assert!(!msg.contains('\n'), "{msg}");
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("connected to port 1"),
+    }
+    for bad in [
+        "postgres://db:notaport/cairn",
+        "postgres://alice:s3cret@db:99999/cairn",
+        "host=db port=",
+    ] {
+        match PostgresStore::connect(bad) {
+            Err(e @ StoreError::Unavailable { .. }) => {
+                let msg = e.to_string();
+                assert!(!msg.contains("s3cret") && !msg.contains('\n'), "{msg}");
+            }
+            Err(e) => panic!("{bad}: {e}"),
+            Ok(_) => panic!("{bad} was accepted"),
+        }
+    }
+    assert!(matches!(
+        PostgresStore::connect_schema(url, "Bad-Name"),
+        Err(StoreError::Invalid(_))
+    ));
+
+    let Some(test) = test_url() else { return };
+    let (base, _) = test.rsplit_once('/').unwrap_or((test.as_str(), ""));
+    let missing = format!("{base}/cairn_no_such_database");
+    match PostgresStore::connect(&missing) {
+        Err(e @ StoreError::Unavailable { .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("cairn_no_such_database")
+                    && msg.contains("does not exist")
+                    && !msg.contains('\n'),
+                "{msg}"
+            );
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("connected to a database that does not exist"),
+    }
+    let store = PostgresStore::connect(&test).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.describe(),
+        format!(
+            "PostgreSQL database {}",
+            cairn_store_postgres::redact(&test)
+        )
+    );
+}
+
+#[test]
+fn text_postgresql_cannot_hold_is_refused_by_name() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.open();
+    let err = store
+        .commit(NewRevision {
+            slug: slug("mali"),
+            country: None,
+            bureau: None,
+            base: None,
+            actor: "alice".into(),
+            action: Action::Import,
+            message: "first".into(),
+            source: "a\0b".into(),
+            strategy: strategy(&["A."]),
+        })
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("source text") && err.contains("NUL"), "{err}");
+    assert!(store.missions().unwrap_or_default().is_empty());
+}
+
+/// Writers on different missions share one chain: none may read the same head.
+#[test]
+fn writers_on_different_missions_keep_one_chain() {
+    let Some(db) = TestDb::new() else { return };
+    let (writers, each) = (4, 25);
+    std::thread::scope(|s| {
+        for w in 0..writers {
+            let db = &db;
+            s.spawn(move || {
+                let store = db.open();
+                let mission = format!("mission-{w}");
+                for i in 0..each {
+                    let base = if i == 0 { None } else { Some(i) };
+                    assert_eq!(
+                        import_into(&store, &mission, base, &[&format!("W{w} {i}.")]),
+                        Commit::Created { rev: i + 1 }
+                    );
+                }
+            });
+        }
+    });
+    let store = db.open();
+    match verify(&store).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Intact { entries, .. } => assert_eq!(entries, (writers * each) as usize),
+        Verification::Broken(b) => panic!("{b:?}"),
+    }
+    assert_eq!(
+        store.integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+}
+
+/// A session outside the store's protocol deadlocks with a writer, which the server picks as
+/// the victim: the writer tries again and its write lands.
+#[test]
+fn a_writer_chosen_as_deadlock_victim_tries_again() {
+    let Some(db) = populated() else { return };
+    let mut foreign = db.raw();
+    let pid: i32 = foreign
+        .query_one("SELECT pg_backend_pid()", &[])
+        .and_then(|r| r.try_get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The writer waits first, so its deadlock check (after 1 s) runs before the foreign one's.
+    foreign
+        .batch_execute("SET deadlock_timeout = '20s'; BEGIN; SELECT * FROM missions WHERE slug = 'mali' FOR UPDATE")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let outcome = std::thread::scope(|s| {
+        let writer = s.spawn(|| db.open().commit_with_base(4));
+        let mut watcher = db.raw();
+        let blocked = |c: &mut postgres::Client| -> i64 {
+            c.query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))",
+                &[&pid],
+            )
+            .and_then(|r| r.try_get(0))
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let started = std::time::Instant::now();
+        while blocked(&mut watcher) == 0 {
+            assert!(
+                started.elapsed().as_secs() < 20,
+                "the writer never waited for the foreign session"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // The foreign session now wants what the writer holds: a deadlock.
+        foreign
+            .batch_execute("LOCK TABLE audit IN SHARE MODE; COMMIT")
+            .unwrap_or_else(|e| panic!("{e}"));
+        writer
+            .join()
+            .unwrap_or_else(|_| panic!("the writer panicked"))
+    });
+    assert_eq!(
+        outcome.unwrap_or_else(|e| panic!("{e}")),
+        Commit::Created { rev: 5 }
+    );
+    assert!(matches!(
+        verify(&db.open()),
+        Ok(Verification::Intact { entries: 5, .. })
+    ));
+}
+
+trait CommitWithBase {
+    fn commit_with_base(&self, base: u32) -> Result<Commit, StoreError>;
+}
+
+impl CommitWithBase for PostgresStore {
+    fn commit_with_base(&self, base: u32) -> Result<Commit, StoreError> {
+        self.commit(NewRevision {
+            slug: slug("mali"),
+            country: None,
+            bureau: None,
+            base: Some(base),
+            actor: "alice".into(),
+            action: Action::Edit,
+            message: "after a deadlock".into(),
+            source: String::new(),
+            strategy: strategy(&["After a deadlock."]),
+        })
+    }
+}
+
+#[test]
+fn a_dump_taken_during_writes_loads_to_identical_reads() {
+    let Some(db) = populated() else { return };
+    let store = db.open();
+    let dump = std::thread::scope(|s| {
+        s.spawn(|| {
+            let writer = db.open();
+            for i in 0..20 {
+                let latest = writer
+                    .mission(&slug("mali"))
+                    .ok()
+                    .flatten()
+                    .map(|m| m.latest_rev);
+                import(&writer, latest, &[&format!("W{i}.")]);
+            }
+        });
+        store.dump().unwrap_or_else(|e| panic!("{e}"))
+    });
+    // The snapshot is consistent: every revision it holds has its audit entry.
+    let n = dump.revisions.len();
+    assert!((4..=24).contains(&n), "{n}");
+    assert_eq!(dump.audit.len(), n);
+    assert_eq!(
+        dump.missions.first().map(|m| m.latest_rev as usize),
+        Some(n)
+    );
+
+    let Some(target) = TestDb::new() else { return };
+    let loaded = target.open();
+    loaded.load(&dump).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.dump().ok(), Some(dump.clone()));
+    assert!(matches!(verify(&loaded), Ok(Verification::Intact { entries, .. }) if entries == n));
+    assert_eq!(
+        loaded.integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+    assert!(
+        loaded.load(&dump).is_err(),
+        "a restore over data must be refused"
+    );
+
+    // The whole store, after the writer finished, round-trips too.
+    let all = store.dump().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.revisions.len(), 24);
+    let Some(again) = TestDb::new() else { return };
+    let copy = again.open();
+    copy.load(&all).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        copy.history(&slug("mali")).ok(),
+        store.history(&slug("mali")).ok()
+    );
+    assert_eq!(verify(&copy).ok(), verify(&store).ok());
+}
+
+#[test]
+fn a_dump_moves_between_backends_unchanged() {
+    let Some(pg) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sqlite = cairn_store_sqlite::SqliteStore::open_migrated(&dir.path().join("a.db"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    populate(&sqlite);
+    import_into(&sqlite, "burkina-faso", None, &["X."]);
+    import_into(&sqlite, "burkinab", None, &["Y."]);
+    let from_sqlite = sqlite.dump().unwrap_or_else(|e| panic!("{e}"));
+
+    let store = pg.open();
+    store.load(&from_sqlite).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.dump().ok(),
+        Some(from_sqlite.clone()),
+        "PostgreSQL reads back what SQLite wrote"
+    );
+    assert_eq!(verify(&store).ok(), verify(&sqlite).ok());
+
+    // And back: writes made on PostgreSQL load into SQLite as they are.
+    import(&store, Some(4), &["E."]);
+    let from_pg = store.dump().unwrap_or_else(|e| panic!("{e}"));
+    let back = cairn_store_sqlite::SqliteStore::open_migrated(&dir.path().join("b.db"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    back.load(&from_pg).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.dump().ok(), Some(from_pg));
+    assert!(matches!(
+        verify(&back),
+        Ok(Verification::Intact { entries: 7, .. })
+    ));
+}
+
+/// Both backends' migrations give the same tables and columns, in the same order, with
+/// equivalent types.
+#[test]
+fn schemas_match_across_backends() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sqlite = cairn_store_sqlite::SqliteStore::open_migrated(&dir.path().join("cairn.db"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let family = |ty: &str| match ty.to_ascii_uppercase().as_str() {
+        "TEXT" | "VARCHAR" | "CHARACTER VARYING" => "text".to_string(),
+        "INTEGER" | "INT" | "BIGINT" | "SMALLINT" | "INT4" | "INT8" => "integer".to_string(),
+        other => other.to_ascii_lowercase(),
+    };
+    let normal = |rows: Vec<(String, String, String)>| -> Vec<(String, String, String)> {
+        rows.into_iter()
+            .map(|(t, c, ty)| (t, c, family(&ty)))
+            .collect()
+    };
+    let store = db.open();
+    let pg = normal(store.schema().unwrap_or_else(|e| panic!("{e}")));
+    let lite = normal(sqlite.schema().unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(pg, lite);
+    for t in ["audit", "missions", "revisions"] {
+        assert!(pg.iter().any(|(x, _, _)| x == t), "{t} missing");
+    }
+    assert!(store.schema().unwrap_or_default().iter().any(|(t, c, ty)| (
+        t.as_str(),
+        c.as_str(),
+        ty.as_str()
+    ) == (
+        "audit", "seq", "BIGINT"
+    )));
+    // Migrating again is a no-op.
+    store.migrate().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(normal(store.schema().unwrap_or_default()), lite);
+}
+
+/// The writer side of the crash test: commits revisions forever, printing each number after
+/// its commit returned. Runs only when the crash test starts it.
+#[test]
+#[ignore = "the writer process of no_acknowledged_write_is_lost_to_sigkill, started by it"]
+fn crash_writer() {
+    let (Ok(url), Ok(schema)) = (
+        std::env::var("CAIRN_CRASH_WRITER_URL"),
+        std::env::var("CAIRN_CRASH_WRITER_SCHEMA"),
+    ) else {
+        return;
+    };
+    let store = PostgresStore::connect_schema(&url, &schema).unwrap_or_else(|e| panic!("{e}"));
+    store.migrate().unwrap_or_else(|e| panic!("{e}"));
+    let mut out = std::io::stdout().lock();
+    for i in 0.. {
+        let latest = store
+            .mission(&slug("mali"))
+            .ok()
+            .flatten()
+            .map(|m| m.latest_rev);
+        if let Commit::Created { rev } = import(&store, latest, &[&format!("Write {i}.")]) {
+            use std::io::Write;
+            let _ = writeln!(out, "{rev}");
+            let _ = out.flush();
+        }
+    }
+}
+
+/// SIGKILL a writer at varied moments 200 times; every revision it reported as committed is
+/// there afterwards and the database and the audit chain are whole.
+#[test]
+fn no_acknowledged_write_is_lost_to_sigkill() {
+    let Some(db) = TestDb::new() else { return };
+    drop(db.open());
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let mut acknowledged = 0u32;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..200 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        // Kill after 0 to 4 acknowledged writes: the kill lands at a varied point of the next.
+        let after = seed % 5;
+        let mut child = Command::new(&exe)
+            .args([
+                "--exact",
+                "crash_writer",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("CAIRN_CRASH_WRITER_URL", &db.url)
+            .env("CAIRN_CRASH_WRITER_SCHEMA", &db.schema)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let mut lines = BufReader::new(stdout).lines();
+        let mut seen = 0;
+        while seen < after {
+            match lines.next() {
+                Some(Ok(l)) => {
+                    if let Ok(rev) = l.trim().parse::<u32>() {
+                        acknowledged = acknowledged.max(rev);
+                        seen += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let store = db.open();
+        let latest = store
+            .mission(&slug("mali"))
+            .ok()
+            .flatten()
+            .map_or(0, |m| m.latest_rev);
+        assert!(
+            latest >= acknowledged,
+            "round {round}: revision {acknowledged} was acknowledged, {latest} survived"
+        );
+        assert_eq!(
+            store.integrity().unwrap_or_else(|e| panic!("{e}")),
+            Vec::<String>::new(),
+            "round {round}"
+        );
+    }
+    let store = db.open();
+    assert!(matches!(verify(&store), Ok(Verification::Intact { .. })));
+    let history = store.history(&slug("mali")).unwrap_or_default();
+    assert!(history.len() as u32 >= acknowledged);
+    assert!(
+        acknowledged >= 200,
+        "too few writes acknowledged to prove anything: {acknowledged}"
+    );
+}
