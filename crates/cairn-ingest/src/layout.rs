@@ -336,7 +336,12 @@ pub fn read(text: &str) -> Draft {
     let mut buf = String::new();
     // A blank line (or page furniture after one) since the pending paragraph's last line.
     let mut gap = false;
-    for (i, raw) in text.split('\n').enumerate() {
+    // `text.split('\n')`, with the crate's faster search for the line ends.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    let mut start = 0;
+    for (i, end) in ends.enumerate() {
+        let raw = &text[start..end];
+        start = end + 1;
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let kind = lines::classify(raw);
         match &kind {

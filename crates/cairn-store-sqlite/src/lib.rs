@@ -79,17 +79,6 @@ impl SqliteStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Writes a consistent copy of the database file while writers run (`VACUUM INTO`).
-    pub fn backup_file(&self, target: &Path) -> Result<(), StoreError> {
-        let target = target.to_str().ok_or_else(|| {
-            StoreError::Invalid(format!("{} is not a UTF-8 path", target.display()))
-        })?;
-        self.conn()
-            .execute("VACUUM INTO ?1", [target])
-            .map(|_| ())
-            .map_err(db_err)
-    }
-
     /// The schema as `(table, column, declared type)` rows, for comparing backends.
     pub fn schema(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         let conn = self.conn();
