@@ -16,8 +16,8 @@ use std::time::Duration;
 use cairn_store::audit::canonical_time;
 use cairn_store::plan::{self, CommitPlan};
 use cairn_store::{
-    AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry, NewRevision,
-    Revision, StoreError,
+    Action, AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry,
+    NewRevision, Revision, StoreError,
 };
 use chrono::Utc;
 use postgres::error::SqlState;
@@ -235,6 +235,17 @@ pub fn commit(client: &mut Client, new: NewRevision) -> Result<Commit, StoreErro
             Some(_) => read::revision(tx, &slug, None)?,
             None => None,
         };
+        let restored = match new.action {
+            Action::Revert { to } => {
+                Some(read::revision(tx, &slug, Some(to))?.ok_or_else(|| {
+                    Error::Store(StoreError::UnknownRevision {
+                        slug: slug.clone(),
+                        rev: to,
+                    })
+                })?)
+            }
+            _ => None,
+        };
         // The conflict report's query may fail with an error worth retrying: keep it whole.
         let mut failed = None;
         let since = |b| {
@@ -247,7 +258,14 @@ pub fn commit(client: &mut Client, new: NewRevision) -> Result<Commit, StoreErro
                 Error::Store(e) => e,
             })
         };
-        let decided = match plan::commit(new.clone(), mission, latest.as_ref(), since, Utc::now()) {
+        let decided = match plan::commit(
+            new.clone(),
+            mission,
+            latest.as_ref(),
+            restored.as_ref(),
+            since,
+            Utc::now(),
+        ) {
             Ok(d) => d,
             Err(e) => return Err(failed.map_or(Error::Store(e), Error::Pg)),
         };

@@ -3,8 +3,8 @@
 use cairn_store::audit::canonical_time;
 use cairn_store::plan::{self, CommitPlan};
 use cairn_store::{
-    AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry, NewRevision,
-    Revision, StoreError,
+    Action, AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry,
+    NewRevision, Revision, StoreError,
 };
 use chrono::Utc;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
@@ -114,10 +114,20 @@ pub fn commit(conn: &mut Connection, new: NewRevision) -> Result<Commit, StoreEr
         Some(_) => read::revision(&tx, &slug, None)?,
         None => None,
     };
+    let restored = match new.action {
+        Action::Revert { to } => Some(read::revision(&tx, &slug, Some(to))?.ok_or_else(|| {
+            StoreError::UnknownRevision {
+                slug: slug.clone(),
+                rev: to,
+            }
+        })?),
+        _ => None,
+    };
     let decided = plan::commit(
         new,
         mission,
         latest.as_ref(),
+        restored.as_ref(),
         |b| read::history(&tx, &slug, b),
         Utc::now(),
     )?;

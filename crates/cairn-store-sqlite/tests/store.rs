@@ -227,7 +227,11 @@ fn a_dump_taken_during_writes_restores_to_identical_reads() {
         s.spawn(|| {
             let writer = db.open();
             for i in 0..20 {
-                let latest = writer.mission(&slug("mali")).ok().flatten().map(|m| m.latest_rev);
+                let latest = writer
+                    .mission(&slug("mali"))
+                    .ok()
+                    .flatten()
+                    .map(|m| m.latest_rev);
                 import(&writer, latest, &[&format!("W{i}.")]);
             }
         });
@@ -235,14 +239,24 @@ fn a_dump_taken_during_writes_restores_to_identical_reads() {
     });
     let n = dump.revisions.len();
     assert!((4..=24).contains(&n));
-    assert_eq!(dump.audit.len(), n, "every revision of the snapshot has its entry, no more");
+    assert_eq!(
+        dump.audit.len(),
+        n,
+        "every revision of the snapshot has its entry, no more"
+    );
     let target = TempDb::new();
     let loaded = target.open();
     loaded.load(&dump).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded.dump().ok(), Some(dump.clone()));
     assert!(matches!(verify(&loaded), Ok(Verification::Intact { entries, .. }) if entries == n));
-    assert_eq!(loaded.integrity().unwrap_or_else(|e| panic!("{e}")), Vec::<String>::new());
-    assert!(loaded.load(&dump).is_err(), "a restore over data must be refused");
+    assert_eq!(
+        loaded.integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+    assert!(
+        loaded.load(&dump).is_err(),
+        "a restore over data must be refused"
+    );
 }
 
 #[test]

@@ -238,6 +238,42 @@ pub fn identity_follows_renumbered_elements(store: &dyn Store) {
     );
 }
 
+pub fn a_revert_brings_back_the_restored_revisions_ids(store: &dyn Store) {
+    commit(
+        store,
+        new_revision("mali", None, strategy(&["Calm.", "Courts."]), "first"),
+    );
+    commit(
+        store,
+        new_revision("mali", Some(1), strategy(&["Calm."]), "drop courts"),
+    );
+    commit(
+        store,
+        new_revision("mali", Some(2), strategy(&["Calm.", "Media."]), "add media"),
+    );
+    let mut revert = new_revision(
+        "mali",
+        Some(3),
+        strategy(&["Calm.", "Courts."]),
+        "back to 1",
+    );
+    revert.action = Action::Revert { to: 1 };
+    commit(store, revert);
+    let rev = |n| {
+        store
+            .revision(&slug("mali"), Some(n))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("rev {n}"))
+    };
+    let (r1, r3, r4) = (rev(1), rev(3), rev(4));
+    let courts = cairn_core::Node::Objective(number("1.2"));
+    // "Courts." comes back with its old id; the id "Media." had is not handed out again.
+    assert_eq!(r4.identity.get(&courts), r1.identity.get(&courts));
+    assert_ne!(r4.identity.get(&courts), r3.identity.get(&courts));
+    assert!(r4.identity.next_free() >= r3.identity.next_free());
+}
+
 pub fn mission_settings_change_with_a_version(store: &dyn Store) {
     commit(
         store,
@@ -295,7 +331,7 @@ pub fn every_write_is_audited_and_the_chain_verifies(store: &dyn Store) {
         new_revision("mali", Some(1), strategy(&["B."]), "second"),
     );
     let mut revert = new_revision("mali", Some(2), strategy(&["A."]), "revert to 1");
-    revert.action = Action::Revert;
+    revert.action = Action::Revert { to: 1 };
     revert.actor = "bob".into();
     assert_eq!(commit(store, revert), Commit::Created { rev: 3 });
     let log = store.audit_log().unwrap_or_default();
@@ -452,6 +488,13 @@ macro_rules! conformance_suite {
                 return;
             };
             $crate::conformance::identity_follows_renumbered_elements(&*open());
+        }
+        #[test]
+        fn a_revert_brings_back_the_restored_revisions_ids() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::a_revert_brings_back_the_restored_revisions_ids(&*open());
         }
         #[test]
         fn mission_settings_change_with_a_version() {

@@ -34,12 +34,14 @@ impl CommitPlan {
     }
 }
 
-/// Decides a commit. `mission` and `latest` are the rows as the transaction sees them;
-/// `since` lists the revisions after a stale base, for the conflict report.
+/// Decides a commit. `mission` and `latest` are the rows as the transaction sees them,
+/// `restored` the revision a revert brings back; `since` lists the revisions after a stale
+/// base, for the conflict report.
 pub fn commit(
     new: NewRevision,
     mission: Option<Mission>,
     latest: Option<&Revision>,
+    restored: Option<&Revision>,
     since: impl FnOnce(u32) -> Result<Vec<RevisionInfo>, StoreError>,
     now: DateTime<Utc>,
 ) -> Result<CommitPlan, StoreError> {
@@ -73,7 +75,14 @@ pub fn commit(
         return Ok(CommitPlan::NoChange { rev: l.rev });
     }
     let rev = latest_rev + 1;
-    let identity = identity::carry(latest.map(|l| (&l.strategy, &l.identity)), &new.strategy);
+    // A revert continues the restored revision's elements, so what was attached to them comes
+    // back; ids handed out since stay retired.
+    let continues = restored.or(latest);
+    let mut identity =
+        identity::carry(continues.map(|l| (&l.strategy, &l.identity)), &new.strategy);
+    if let Some(l) = latest {
+        identity.next = identity.next.max(l.identity.next_free().0);
+    }
     let create = mission.is_none();
     let mission = match mission {
         Some(m) => Mission {

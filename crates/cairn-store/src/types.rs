@@ -101,12 +101,14 @@ pub struct Mission {
 }
 
 /// What kind of write produced a revision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Import,
     Edit,
-    Revert,
+    /// Restores an earlier revision's content; its elements get back that revision's ids.
+    Revert {
+        to: u32,
+    },
 }
 
 impl Action {
@@ -114,7 +116,7 @@ impl Action {
         match self {
             Self::Import => "import",
             Self::Edit => "edit",
-            Self::Revert => "revert",
+            Self::Revert { .. } => "revert",
         }
     }
 }

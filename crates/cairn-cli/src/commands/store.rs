@@ -301,7 +301,7 @@ pub fn revert(
             bureau: None,
             base: Some(m.latest_rev),
             actor: names::actor(g.actor.as_deref()),
-            action: Action::Revert,
+            action: Action::Revert { to: rev },
             message: message.unwrap_or_else(|| format!("revert to revision {rev}")),
             source: old.source,
             strategy: old.strategy,

@@ -1,0 +1,191 @@
+//! Store throughput against its anchor, the PostgreSQL twin of the SQLite bench: committing
+//! 1,000 generated ICS revisions (one mission each) and reading a mission's latest revision,
+//! beside a bare INSERT / SELECT loop of the same JSON blobs through the same `postgres` client
+//! and server settings (`synchronous_commit` left at its default, on; one transaction per write).
+//!
+//! `cargo bench -p cairn-store-postgres --bench store`, against `CAIRN_TEST_POSTGRES_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/test`). Every sample works in a fresh schema,
+//! dropped after it, outside the timing.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cairn_core::Strategy;
+use cairn_store::{Action, NewRevision, Slug, Store};
+use cairn_store_postgres::PostgresStore;
+use divan::Bencher;
+use postgres::{Client, NoTls};
+
+fn main() {
+    divan::main();
+}
+
+const MISSIONS: usize = 1000;
+
+fn url() -> String {
+    std::env::var("CAIRN_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// 1,000 distinct strategies: the Mali ICS under 1,000 country names (as in the SQLite bench).
+fn corpus() -> Vec<(Slug, Strategy, String)> {
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../samples/mali-ics-2022.txt"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    (0..MISSIONS)
+        .map(|i| {
+            let country = format!("Country{i:04}");
+            let text = seed
+                .replace("MALI", &country.to_uppercase())
+                .replace("Mali", &country);
+            let parsed = cairn_ingest::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+            let slug = Slug::parse(&format!("country{i:04}")).unwrap_or_else(|e| panic!("{e}"));
+            (slug, parsed.strategy, text)
+        })
+        .collect()
+}
+
+/// A fresh schema holding `T` (a store or a bare connection on it), dropped after `T` is.
+struct Scratch<T> {
+    on: T,
+    schema: String,
+}
+
+impl<T> Drop for Scratch<T> {
+    fn drop(&mut self) {
+        if let Ok(mut c) = Client::connect(&url(), NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+                self.schema
+            ));
+        }
+    }
+}
+
+fn schema_name(what: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("cairn_bench_{what}_{}_{n}", std::process::id())
+}
+
+fn store(what: &str) -> Scratch<PostgresStore> {
+    let schema = schema_name(what);
+    let store = PostgresStore::connect_schema(&url(), &schema).unwrap_or_else(|e| panic!("{e}"));
+    store.migrate().unwrap_or_else(|e| panic!("{e}"));
+    Scratch { on: store, schema }
+}
+
+/// A plain connection on a fresh schema holding the bare table.
+fn bare(what: &str) -> Scratch<Client> {
+    let schema = schema_name(what);
+    let mut c = Client::connect(&url(), NoTls).unwrap_or_else(|e| panic!("{e}"));
+    c.batch_execute(&format!(
+        "CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";
+         CREATE TABLE blobs (mission TEXT PRIMARY KEY, strategy TEXT NOT NULL, source TEXT NOT NULL);"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    Scratch { on: c, schema }
+}
+
+/// Slug, strategy JSON and source, as the bare loops store them.
+fn blobs(corpus: &[(Slug, Strategy, String)]) -> Vec<(String, String, String)> {
+    corpus
+        .iter()
+        .map(|(s, st, src)| {
+            let json = serde_json::to_string(st).unwrap_or_else(|e| panic!("{e}"));
+            (s.to_string(), json, src.clone())
+        })
+        .collect()
+}
+
+fn import_all(store: &PostgresStore, corpus: &[(Slug, Strategy, String)]) {
+    for (slug, strategy, source) in corpus {
+        store
+            .commit(NewRevision {
+                slug: slug.clone(),
+                country: strategy.country.clone(),
+                bureau: Some("AF".into()),
+                base: None,
+                actor: "bench".into(),
+                action: Action::Import,
+                message: "import".into(),
+                source: source.clone(),
+                strategy: strategy.clone(),
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+fn insert_all(c: &mut Client, blobs: &[(String, String, String)]) {
+    let insert = c
+        .prepare("INSERT INTO blobs VALUES ($1, $2, $3)")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (slug, json, source) in blobs {
+        let mut tx = c.transaction().unwrap_or_else(|e| panic!("{e}"));
+        tx.execute(&insert, &[slug, json, source])
+            .unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn import_1000(b: Bencher) {
+    let corpus = corpus();
+    b.with_inputs(|| store("import"))
+        .bench_local_values(|scratch| {
+            import_all(&scratch.on, &corpus);
+            scratch // dropped (schema and all) outside the timing
+        });
+}
+
+/// The anchor: the same blobs (strategy JSON and source) inserted by a bare loop of plain
+/// INSERTs, one durable transaction each.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn bare_insert_1000(b: Bencher) {
+    let blobs = blobs(&corpus());
+    b.with_inputs(|| bare("insert"))
+        .bench_local_values(|mut scratch| {
+            insert_all(&mut scratch.on, &blobs);
+            scratch
+        });
+}
+
+#[divan::bench]
+fn show_latest(b: Bencher) {
+    let corpus = corpus();
+    let scratch = store("show");
+    import_all(&scratch.on, &corpus);
+    let mut i = 0;
+    b.bench_local(|| {
+        i = (i + 7) % MISSIONS;
+        scratch
+            .on
+            .revision(&corpus[i].0, None)
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+}
+
+/// The anchor: reading the same blob back by key (a statement prepared once) and decoding it.
+#[divan::bench]
+fn bare_select(b: Bencher) {
+    let blobs = blobs(&corpus());
+    let mut scratch = bare("select");
+    insert_all(&mut scratch.on, &blobs);
+    let select = scratch
+        .on
+        .prepare("SELECT strategy FROM blobs WHERE mission = $1")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut i = 0;
+    b.bench_local(|| {
+        i = (i + 7) % MISSIONS;
+        let json: String = scratch
+            .on
+            .query_one(&select, &[&blobs[i].0])
+            .and_then(|r| r.try_get(0))
+            .unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_str::<Strategy>(&json).unwrap_or_else(|e| panic!("{e}"))
+    });
+}
