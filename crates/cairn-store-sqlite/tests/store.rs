@@ -1,6 +1,5 @@
 //! The SQLite backend: the shared conformance suite, tampering, crashes, backups, bad files.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -276,8 +275,7 @@ fn the_schema_is_what_the_migration_says() {
     db.open().migrate().unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// The writer side of the crash test: commits revisions forever, printing each number after
-/// its commit returned. Runs only when the crash test starts it.
+/// The writer side of the crash test, started by it.
 #[test]
 #[ignore = "the writer process of no_acknowledged_write_is_lost_to_sigkill, started by it"]
 fn crash_writer() {
@@ -285,19 +283,7 @@ fn crash_writer() {
         return;
     };
     let store = SqliteStore::open_migrated(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
-    let mut out = std::io::stdout().lock();
-    for i in 0.. {
-        let latest = store
-            .mission(&slug("mali"))
-            .ok()
-            .flatten()
-            .map(|m| m.latest_rev);
-        if let Commit::Created { rev } = import(&store, latest, &[&format!("Write {i}.")]) {
-            use std::io::Write;
-            let _ = writeln!(out, "{rev}");
-            let _ = out.flush();
-        }
-    }
+    cairn_store::conformance::write_forever(&store);
 }
 
 /// SIGKILL a writer at varied moments 200 times; every revision it reported as committed is
@@ -307,15 +293,8 @@ fn no_acknowledged_write_is_lost_to_sigkill() {
     let db = TempDb::new();
     drop(db.open());
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
-    let mut acknowledged = 0u32;
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    for round in 0..200 {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        // Kill after 0 to 4 acknowledged writes: the kill lands at a varied point of the next.
-        let after = seed % 5;
-        let mut child = Command::new(&exe)
+    let spawn = || {
+        Command::new(&exe)
             .args([
                 "--exact",
                 "crash_writer",
@@ -327,45 +306,7 @@ fn no_acknowledged_write_is_lost_to_sigkill() {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("{e}"));
-        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-        let mut lines = BufReader::new(stdout).lines();
-        let mut seen = 0;
-        while seen < after {
-            match lines.next() {
-                Some(Ok(l)) => {
-                    if let Ok(rev) = l.trim().parse::<u32>() {
-                        acknowledged = acknowledged.max(rev);
-                        seen += 1;
-                    }
-                }
-                _ => break,
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        let store = db.open();
-        let latest = store
-            .mission(&slug("mali"))
-            .ok()
-            .flatten()
-            .map_or(0, |m| m.latest_rev);
-        assert!(
-            latest >= acknowledged,
-            "round {round}: revision {acknowledged} was acknowledged, {latest} survived"
-        );
-        assert_eq!(
-            store.integrity().unwrap_or_else(|e| panic!("{e}")),
-            Vec::<String>::new(),
-            "round {round}"
-        );
-    }
-    let store = db.open();
-    assert!(matches!(verify(&store), Ok(Verification::Intact { .. })));
-    let history = store.history(&slug("mali")).unwrap_or_default();
-    assert!(history.len() as u32 >= acknowledged);
-    assert!(
-        acknowledged >= 200,
-        "too few writes acknowledged to prove anything: {acknowledged}"
-    );
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    cairn_store::conformance::kill_writers(200, &spawn, &|| Box::new(db.open()));
 }

@@ -437,6 +437,95 @@ pub fn concurrent_writers_lose_nothing(make: &dyn Fn() -> Box<dyn Store>) {
     ));
 }
 
+/// The writer half of the crash test, run in a child process: commits revisions of mission
+/// `mali` forever, printing each revision's number once its commit has returned.
+pub fn write_forever(store: &dyn Store) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for i in 0.. {
+        let latest = store
+            .mission(&slug("mali"))
+            .ok()
+            .flatten()
+            .map(|m| m.latest_rev);
+        let new = new_revision(
+            "mali",
+            latest,
+            strategy(&[&format!("Write {i}.")]),
+            "crash test",
+        );
+        if let Ok(Commit::Created { rev }) = store.commit(new) {
+            let _ = writeln!(out, "{rev}");
+            let _ = out.flush();
+        }
+    }
+}
+
+/// The killer half: starts `spawn()` (a child running [`write_forever`] with its stdout piped)
+/// `rounds` times and SIGKILLs it after 0 to 4 acknowledged writes, so that the kill lands at a
+/// varied point of the next one. After each kill, every acknowledged revision must be there and
+/// the database whole; at the end the audit chain must verify.
+pub fn kill_writers(
+    rounds: u32,
+    spawn: &dyn Fn() -> std::process::Child,
+    open: &dyn Fn() -> Box<dyn Store>,
+) {
+    use std::io::{BufRead, BufReader};
+    let mut acknowledged = 0u32;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..rounds {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let after = seed % 5;
+        let mut child = spawn();
+        let stdout = child
+            .stdout
+            .take()
+            .unwrap_or_else(|| panic!("the writer's stdout is not piped"));
+        let mut lines = BufReader::new(stdout).lines();
+        let mut seen = 0;
+        while seen < after {
+            match lines.next() {
+                Some(Ok(l)) => {
+                    if let Ok(rev) = l.trim().parse::<u32>() {
+                        acknowledged = acknowledged.max(rev);
+                        seen += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let store = open();
+        let latest = store
+            .mission(&slug("mali"))
+            .ok()
+            .flatten()
+            .map_or(0, |m| m.latest_rev);
+        assert!(
+            latest >= acknowledged,
+            "round {round}: revision {acknowledged} was acknowledged, {latest} survived"
+        );
+        assert_eq!(
+            store.integrity().unwrap_or_else(|e| panic!("{e}")),
+            Vec::<String>::new(),
+            "round {round}"
+        );
+    }
+    let store = open();
+    assert!(matches!(
+        crate::verify(&*store),
+        Ok(Verification::Intact { .. })
+    ));
+    assert!(store.history(&slug("mali")).unwrap_or_default().len() as u32 >= acknowledged);
+    assert!(
+        acknowledged >= rounds,
+        "too few writes acknowledged to prove anything: {acknowledged}"
+    );
+}
+
 /// Instantiates every conformance test for a backend. `$database` is a closure giving, for each
 /// test, `Some(open)` where `open()` returns a store over one fresh, migrated database (every
 /// call the same database), or `None` when the backend is not available here (the test then
