@@ -25,9 +25,9 @@ impl FromStr for FiscalYear {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         // Four digits, no leading zero: "FY0022" would print back as something else.
-        let digits = s
-            .strip_prefix("FY")
-            .filter(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0'));
+        let digits = s.strip_prefix("FY").filter(|d| {
+            d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')
+        });
         digits
             .and_then(|d| d.parse().ok())
             .map(FiscalYear)
@@ -56,7 +56,9 @@ mod tests {
         assert_eq!("FY2019".parse(), Ok(FiscalYear(2019)));
         assert_eq!(FiscalYear(2021).to_string(), "FY2021");
         // "FY0022" was found by the grammar fuzz target: it printed back as "FY22".
-        for bad in ["FY19", "2019", "FY 2019", "fy2019", "FY20199", "FY0022", "FY+123"] {
+        for bad in [
+            "FY19", "2019", "FY 2019", "fy2019", "FY20199", "FY0022", "FY+123",
+        ] {
             assert!(bad.parse::<FiscalYear>().is_err(), "{bad} accepted");
         }
     }
