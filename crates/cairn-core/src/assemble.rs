@@ -1,7 +1,7 @@
 //! From what the importer read to a strategy tree: numbering, nesting, merging the summary
 //! (section 2) with the detail (sections 3–4), and the findings that arise on the way.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map};
 
 use chrono::NaiveDate;
 
@@ -62,13 +62,14 @@ struct Entry {
     title: String,
     line: u32,
     blocks: DraftElement,
-    in_summary: bool,
+    /// Whether the detail describes it (else only the summary lists it).
+    described: bool,
 }
 
 /// Gives unnumbered headings the number their position implies; returns each heading's
-/// number and, for undotted objective numbers, the goal above it.
+/// number (taken from it) and, for undotted objective numbers, the goal above it.
 fn number_headings<'a>(
-    headings: impl Iterator<Item = &'a Heading>,
+    headings: impl Iterator<Item = &'a mut Heading>,
 ) -> Vec<(Number, Option<Number>)> {
     let mut goals = 0usize;
     let mut current_goal: Option<Number> = None;
@@ -79,15 +80,15 @@ fn number_headings<'a>(
         match h.kind {
             ElementKind::Goal => {
                 goals += 1;
-                let n = h.number.clone().unwrap_or_else(|| Number::nth(goals));
+                let n = h.number.take().unwrap_or_else(|| Number::nth(goals));
                 current_goal = Some(n.clone());
                 objectives_in_goal = 0;
                 out.push((n, None));
             }
             ElementKind::Objective => {
                 objectives_in_goal += 1;
-                let n = match (&h.number, &current_goal) {
-                    (Some(n), _) => n.clone(),
+                let n = match (h.number.take(), &current_goal) {
+                    (Some(n), _) => n,
                     (None, Some(g)) => Number::parse(&format!("{g}.{objectives_in_goal}"))
                         .unwrap_or_else(|_| Number::nth(objectives_in_goal)),
                     (None, None) => Number::nth(objectives_in_goal),
@@ -98,7 +99,7 @@ fn number_headings<'a>(
             ElementKind::ManagementObjective => {
                 managements += 1;
                 out.push((
-                    h.number.clone().unwrap_or_else(|| Number::nth(managements)),
+                    h.number.take().unwrap_or_else(|| Number::nth(managements)),
                     None,
                 ));
             }
@@ -107,35 +108,56 @@ fn number_headings<'a>(
     out
 }
 
+/// What is known of one (kind, number): the entry for it and the line the summary lists it at.
+#[derive(Default, Clone, Copy)]
+struct Slot {
+    entry: Option<usize>,
+    summary_line: Option<u32>,
+}
+
 /// Builds the strategy tree from a draft and reports duplicate numbers, orphans, title drift
 /// between summary and detail, elements never described and missing narrative fields.
 pub fn assemble(draft: Draft) -> Assembled {
     let mut diags = Vec::new();
-    let headed: Vec<DraftElement> = draft
-        .detail
-        .into_iter()
-        .filter(|e| e.heading.is_some())
-        .collect();
-    let detail_numbers = number_headings(headed.iter().filter_map(|e| e.heading.as_ref()));
-    let summary_numbers = number_headings(draft.summary.iter());
+    // The detail's elements, each with its heading taken out.
+    let mut headings = Vec::with_capacity(draft.detail.len());
+    let mut described = Vec::with_capacity(draft.detail.len());
+    for mut e in draft.detail {
+        if let Some(h) = e.heading.take() {
+            headings.push(h);
+            described.push(e);
+        }
+    }
+    let detail_numbers = number_headings(headings.iter_mut());
+    let mut summary = draft.summary;
+    let summary_numbers = number_headings(summary.iter_mut());
 
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut index: HashMap<(ElementKind, Number), usize> = HashMap::new();
-    for (e, (number, positional_parent)) in headed.into_iter().zip(detail_numbers) {
-        let Some(h) = e.heading.clone() else { continue };
-        let key = (h.kind, number.clone());
-        if let Some(&first) = index.get(&key) {
-            diags.push(Diagnostic::new(
-                Code::DuplicateNumber,
-                h.line,
-                format!(
-                    "{} is described twice: here and at line {}",
-                    h.kind.label(&number),
-                    entries[first].line
-                ),
-            ));
-        } else {
-            index.insert(key, entries.len());
+    let mut entries: Vec<Entry> = Vec::with_capacity(headings.len());
+    let mut slots: HashMap<(ElementKind, Number), Slot> =
+        HashMap::with_capacity(headings.len() + summary.len());
+    for ((h, blocks), (number, positional_parent)) in
+        headings.into_iter().zip(described).zip(detail_numbers)
+    {
+        match slots.entry((h.kind, number.clone())) {
+            hash_map::Entry::Occupied(o) => {
+                if let Some(first) = o.get().entry {
+                    diags.push(Diagnostic::new(
+                        Code::DuplicateNumber,
+                        h.line,
+                        format!(
+                            "{} is described twice: here and at line {}",
+                            h.kind.label(&number),
+                            entries[first].line
+                        ),
+                    ));
+                }
+            }
+            hash_map::Entry::Vacant(v) => {
+                v.insert(Slot {
+                    entry: Some(entries.len()),
+                    summary_line: None,
+                });
+            }
         }
         entries.push(Entry {
             kind: h.kind,
@@ -143,36 +165,43 @@ pub fn assemble(draft: Draft) -> Assembled {
             positional_parent,
             title: h.title,
             line: h.line,
-            blocks: e,
-            in_summary: false,
+            blocks,
+            described: true,
         });
     }
 
-    let mut summary_seen: HashMap<(ElementKind, Number), u32> = HashMap::new();
-    for (h, (number, positional_parent)) in draft.summary.iter().zip(summary_numbers) {
-        let key = (h.kind, number.clone());
-        if let Some(first) = summary_seen.insert(key.clone(), h.line) {
+    for (h, (number, positional_parent)) in summary.into_iter().zip(summary_numbers) {
+        let mut slot = match slots.entry((h.kind, number)) {
+            hash_map::Entry::Occupied(o) => o,
+            hash_map::Entry::Vacant(v) => v.insert_entry(Slot::default()),
+        };
+        let Slot {
+            entry,
+            summary_line,
+        } = *slot.get();
+        slot.get_mut().summary_line = Some(h.line);
+        let number = &slot.key().1;
+        if let Some(first) = summary_line {
             diags.push(Diagnostic::new(
                 Code::DuplicateNumber,
                 h.line,
                 format!(
                     "{} is listed twice in the strategic framework: here and at line {first}",
-                    h.kind.label(&number)
+                    h.kind.label(number)
                 ),
             ));
             continue;
         }
-        match index.get(&key) {
-            Some(&i) => {
-                let e = &mut entries[i];
-                e.in_summary = true;
+        match entry {
+            Some(i) => {
+                let e = &entries[i];
                 if !title::same(&h.title, &e.title) {
                     let mut d = Diagnostic::new(
                         Code::TitleMismatch,
                         e.line,
                         format!(
                             "{} has another title in the strategic framework (line {}): \"{}\"; the detail says \"{}\"",
-                            h.kind.label(&number),
+                            h.kind.label(number),
                             h.line,
                             h.title,
                             e.title
@@ -180,7 +209,7 @@ pub fn assemble(draft: Draft) -> Assembled {
                     );
                     d.titles = Some(TitlePair {
                         summary_line: h.line,
-                        summary: h.title.clone(),
+                        summary: h.title,
                         detail: e.title.clone(),
                     });
                     diags.push(d);
@@ -192,18 +221,19 @@ pub fn assemble(draft: Draft) -> Assembled {
                     h.line,
                     format!(
                         "{} is listed in the strategic framework but never described",
-                        h.kind.label(&number)
+                        h.kind.label(number)
                     ),
                 ));
-                index.insert(key, entries.len());
+                let number = number.clone();
+                slot.get_mut().entry = Some(entries.len());
                 entries.push(Entry {
                     kind: h.kind,
                     number,
                     positional_parent,
-                    title: h.title.clone(),
+                    title: h.title,
                     line: h.line,
                     blocks: DraftElement::default(),
-                    in_summary: true,
+                    described: false,
                 });
             }
         }
@@ -211,9 +241,9 @@ pub fn assemble(draft: Draft) -> Assembled {
 
     let full_generation = entries
         .iter()
-        .any(|e| !e.in_summary_only() && (e.blocks.linkages.is_some() || e.blocks.risks.is_some()));
+        .any(|e| e.described && (e.blocks.linkages.is_some() || e.blocks.risks.is_some()));
     for e in &entries {
-        if e.kind == ElementKind::Goal || e.in_summary_only() {
+        if e.kind == ElementKind::Goal || !e.described {
             continue;
         }
         let mut missing = Vec::new();
@@ -254,10 +284,6 @@ pub fn assemble(draft: Draft) -> Assembled {
 }
 
 impl Entry {
-    fn in_summary_only(&self) -> bool {
-        self.in_summary && self.blocks == DraftElement::default()
-    }
-
     fn objective(self) -> Objective {
         Objective {
             number: self.number,
@@ -272,16 +298,23 @@ impl Entry {
 }
 
 fn build_tree(
-    mut entries: Vec<Entry>,
+    entries: Vec<Entry>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Goal>, Vec<ManagementObjective>) {
+    // Entries are large: they are sorted by index, then taken in that order.
     // Stable: duplicates keep document order.
-    entries.sort_by(|a, b| a.number.cmp(&b.number));
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| entries[a].number.cmp(&entries[b].number));
+    let mut entries: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
     let mut goals: Vec<Goal> = Vec::new();
     let mut goal_at: HashMap<Number, usize> = HashMap::new();
     let mut managements = Vec::new();
-    let mut objectives: Vec<Entry> = Vec::new();
-    for e in entries {
+    let mut objectives: Vec<usize> = Vec::new();
+    for i in order {
+        let Some(e) = entries[i].take_if(|e| e.kind != ElementKind::Objective) else {
+            objectives.push(i);
+            continue;
+        };
         match e.kind {
             ElementKind::Goal => {
                 goal_at.entry(e.number.clone()).or_insert(goals.len());
@@ -301,15 +334,16 @@ fn build_tree(
                 risks: e.blocks.risks,
                 links: Vec::new(),
             }),
-            ElementKind::Objective => objectives.push(e),
+            ElementKind::Objective => {}
         }
     }
     // Shallow first, so that every parent is in place before its children. Each placed
     // objective is remembered by its path (goal index, then child indices) so that placing
     // stays linear in the number of elements.
-    objectives.sort_by_key(|e| e.number.depth());
+    let depth = |i: &usize| entries[*i].as_ref().map_or(0, |e| e.number.depth());
+    objectives.sort_by_key(depth);
     let mut path_of: HashMap<Number, (usize, Vec<usize>)> = HashMap::new();
-    for e in objectives {
+    for e in objectives.into_iter().filter_map(|i| entries[i].take()) {
         let parent = e.positional_parent.clone().or_else(|| e.number.parent());
         let under_goal = e.number.depth() <= 2 || e.positional_parent.is_some();
         let place = parent.as_ref().and_then(|p| {

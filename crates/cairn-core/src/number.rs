@@ -22,7 +22,9 @@ pub struct NumberError {
 impl Number {
     /// Parses "1", "1.2", "1.2.3"; a trailing dot ("1.") is tolerated as written in headings.
     pub fn parse(text: &str) -> Result<Self, NumberError> {
-        let t = text.trim().trim_end_matches('.');
+        // Headings hand over digits and dots: trimming is then a no-op.
+        let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        let t = if plain { text } else { text.trim() }.trim_end_matches('.');
         // One pass: every part one to four digits, not all zeros; note a leading zero.
         let (mut ok, mut len, mut nonzero, mut padded) = (true, 0, false, false);
         for &b in t.as_bytes() {

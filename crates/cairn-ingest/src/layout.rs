@@ -56,8 +56,15 @@ fn finish(t: &str) -> String {
 
 /// [`finish`], appending to `out`.
 fn finish_into(out: &mut String, t: &str) {
+    let b = t.as_bytes();
+    let ascii = is_printable_ascii(b);
     let from = out.len();
-    if is_tidy(t.as_bytes()) {
+    let tidy = if ascii {
+        is_tidy_ascii(b)
+    } else {
+        is_tidy_unicode(b)
+    };
+    if tidy {
         out.push_str(t);
     } else {
         for (i, w) in t.split_whitespace().enumerate() {
@@ -67,25 +74,44 @@ fn finish_into(out: &mut String, t: &str) {
             out.push_str(w);
         }
     }
-    lines::unmask_from(out, from);
+    // Masked escapes are not ASCII: printable ASCII holds none.
+    if !ascii {
+        lines::unmask_from(out, from);
+    }
 }
 
 static DOUBLE_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("  "));
 
-/// Whether text needs no whitespace collapsing: no leading, trailing or double space, no
-/// control character and no Unicode space. One pass, since every paragraph goes through it.
-fn is_tidy(b: &[u8]) -> bool {
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
-        return false;
-    }
-    // Fast path for printable ASCII, in blocks the compiler can vectorise.
-    let unusual = b.chunks(32).any(|ch| {
+/// Whether text is printable ASCII, in blocks the compiler can vectorise (every paragraph goes
+/// through it).
+fn is_printable_ascii(b: &[u8]) -> bool {
+    !b.chunks(32).any(|ch| {
         ch.iter()
             .fold(false, |acc, &c| acc | !(0x20..0x7F).contains(&c))
-    });
-    if !unusual {
-        return DOUBLE_SPACE.find(b).is_none();
+    })
+}
+
+/// [`is_tidy`] for printable ASCII.
+fn is_tidy_ascii(b: &[u8]) -> bool {
+    b.first() != Some(&b' ') && b.last() != Some(&b' ') && DOUBLE_SPACE.find(b).is_none()
+}
+
+/// Whether text needs no whitespace collapsing: no leading, trailing or double space, no
+/// control character and no Unicode space.
+#[cfg(test)]
+fn is_tidy(b: &[u8]) -> bool {
+    if is_printable_ascii(b) {
+        is_tidy_ascii(b)
+    } else {
+        is_tidy_unicode(b)
+    }
+}
+
+/// [`is_tidy`] for text that is not all printable ASCII.
+fn is_tidy_unicode(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
     }
     let mut prev = 0u8;
     for (i, &c) in b.iter().enumerate() {
@@ -213,9 +239,10 @@ impl Reader {
 
     fn heading(&mut self, kind: ElementKind, number: Option<Number>, title: &str, line: u32) {
         // A document without a "3." heading: the second listing of an element starts the detail.
+        // (A first listing is remembered at once: the summary lists it.)
         if self.place == Place::Framework
             && let Some(n) = &number
-            && self.listed.contains(&(kind, n.clone()))
+            && !self.listed.insert((kind, n.clone()))
         {
             self.place = Place::Detail;
         }
@@ -235,9 +262,6 @@ impl Reader {
             line,
         };
         if self.place == Place::Framework {
-            if let Some(n) = &h.number {
-                self.listed.insert((kind, n.clone()));
-            }
             self.summary.push(h);
         } else {
             self.block = None;

@@ -158,48 +158,68 @@ fn strip_structure(line: &str) -> Stripped<'_> {
 /// Removes emphasis markers and masks backslash escapes.
 fn clean(s: &str) -> (Cow<'_, str>, bool) {
     let starts_bold = s.starts_with("**") || s.starts_with("__");
-    if memchr::memchr3(b'\\', b'*', b'_', s.as_bytes()).is_none() {
+    let b = s.as_bytes();
+    let special = |from: usize| memchr::memchr3(b'\\', b'*', b'_', &b[from..]).map(|p| from + p);
+    let Some(first) = special(0) else {
         return (Cow::Borrowed(s), false);
-    }
+    };
+    // The text between markers is copied as it is; all three markers are ASCII.
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.peek() {
-                Some(&n) if n.is_ascii_punctuation() => {
-                    chars.next();
+    let mut done = 0;
+    let mut at = Some(first);
+    while let Some(k) = at {
+        out.push_str(&s[done..k]);
+        done = k + 1;
+        match b[k] {
+            b'\\' => match s[k + 1..].chars().next() {
+                Some(n) if n.is_ascii_punctuation() => {
                     out.push(char::from_u32(MASK_BASE + n as u32).unwrap_or(n));
+                    done += 1;
                 }
                 // "\• item": bullets were stripped before this, so the glyph is plain text.
-                Some(&n) if !n.is_ascii() && is_bullet_glyph(n) => {
-                    chars.next();
+                Some(n) if !n.is_ascii() && is_bullet_glyph(n) => {
                     out.push(n);
+                    done += n.len_utf8();
                 }
-                _ => out.push(c),
+                _ => out.push('\\'),
             },
-            '*' => {}
-            '_' if chars.peek() == Some(&'_') => {
-                chars.next();
-            }
-            _ => out.push(c),
+            b'*' => {}
+            b'_' if b.get(k + 1) == Some(&b'_') => done += 1,
+            _ => out.push('_'),
         }
+        at = special(done);
     }
+    out.push_str(&s[done..]);
     (Cow::Owned(out), starts_bold)
 }
 
 /// `s.trim()`, with ASCII spaces stripped byte by byte: only a non-ASCII character at either
 /// end may be a Unicode space that needs the general rule.
+#[inline]
 pub(crate) fn trim(s: &str) -> &str {
+    &s[trim_range(s)]
+}
+
+/// Where [`trim`] leaves `s`, as a byte range of it.
+pub(crate) fn trim_range(s: &str) -> std::ops::Range<usize> {
     let b = s.as_bytes();
     // The ASCII characters that `char::is_whitespace` accepts.
-    let space = |c: &u8| matches!(c, b' ' | b'\t'..=b'\r');
-    let start = b.iter().position(|c| !space(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !space(c)).map_or(start, |e| e + 1);
-    let t = &s[start..end];
-    match (t.as_bytes().first(), t.as_bytes().last()) {
-        (Some(a), Some(z)) if !a.is_ascii() || !z.is_ascii() => t.trim(),
-        _ => t,
+    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let mut start = 0;
+    while start < b.len() && space(b[start]) {
+        start += 1;
     }
+    let mut end = b.len();
+    while end > start && space(b[end - 1]) {
+        end -= 1;
+    }
+    if end > start && (b[start] >= 0x80 || b[end - 1] >= 0x80) {
+        let t = &s[start..end];
+        let lead = t.len() - t.trim_start().len();
+        let rest = t.trim().len();
+        return start + lead..start + lead + rest;
+    }
+    start..end
 }
 
 /// Classifies one line of input.
@@ -296,13 +316,17 @@ fn furniture(t: &str) -> Option<Kind<'static>> {
     if t.len() > 80 {
         return None;
     }
-    if is_page_number(t) {
+    if t.len() <= 24 && is_page_number(t) {
         return Some(Kind::Furniture);
     }
     // A footer that strings several pieces together ("FOR PUBLIC RELEASE | Page 3 of 14").
     // Footers print their banner in capitals; prose that merely mentions one is left alone.
-    // Every banner holds "UB", "UN" or "BU", which most lines do not: a cheap first test.
+    // Such a footer holds nothing but capitals, separators and a page number: most lines fail
+    // on one of their first bytes. Every banner holds "UB", "UN" or "BU": a second test.
     let b = t.as_bytes();
+    if !b.iter().all(|&c| FOOTER_BYTES[usize::from(c)]) {
+        return None;
+    }
     let capital_u =
         |i: usize| matches!(b.get(i + 1), Some(b'B' | b'N')) || (i > 0 && b[i - 1] == b'B');
     if !memchr::memchr_iter(b'U', b).any(capital_u) {
@@ -324,12 +348,38 @@ fn furniture(t: &str) -> Option<Kind<'static>> {
     (rest.is_empty() || is_page_number(rest)).then_some(Kind::Furniture)
 }
 
+/// The bytes a footer of banners and a page number can hold: capitals, digits, whitespace,
+/// '|', '-', the letters of "page" and "of" in lower case, and any non-ASCII byte ('–' and the
+/// Unicode spaces).
+static FOOTER_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_uppercase()
+            || b.is_ascii_digit()
+            || matches!(b, b' ' | b'\t'..=b'\r' | b'|' | b'-' | b'p' | b'a' | b'g' | b'e' | b'o' | b'f')
+            || b >= 0x80;
+        c += 1;
+    }
+    t
+};
+
 /// "12", "Page 3", "Page 3 of 14", "- 3 -", "3 | Page".
 fn is_page_number(t: &str) -> bool {
     if t.len() > 24 {
         return false;
     }
     let t = t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '|'));
+    // It starts with a number or "Page" and ends with a number or "Page".
+    let (Some(a), Some(z)) = (t.as_bytes().first(), t.as_bytes().last()) else {
+        return false;
+    };
+    if !(a.is_ascii_digit() || a.eq_ignore_ascii_case(&b'p'))
+        || !(z.is_ascii_digit() || z.eq_ignore_ascii_case(&b'e'))
+    {
+        return false;
+    }
     // At most four words; more is not a page number.
     let mut words = [""; 4];
     let mut n = 0;

@@ -29,12 +29,14 @@ use phrase::{Found, When, YearExpr};
 /// linkages and risks, then the management objectives' blocks.
 pub fn collect(strategy: &Strategy) -> Vec<Figure> {
     let mut out = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut read = |text, node: &Node| read_sentences(text, node, &mut out, true, &mut scratch);
     for p in &strategy.priorities {
-        read(p, &Node::Priorities, &mut out);
+        read(p, &Node::Priorities);
     }
     for goal in &strategy.goals {
         if let Some(d) = &goal.description {
-            read(d, &Node::Goal(goal.number.clone()), &mut out);
+            read(d, &Node::Goal(goal.number.clone()));
         }
         for o in goal.objectives.iter().flat_map(Objective::walk) {
             let node = Node::Objective(o.number.clone());
@@ -42,7 +44,7 @@ pub fn collect(strategy: &Strategy) -> Vec<Figure> {
                 .into_iter()
                 .flatten()
             {
-                read(block, &node, &mut out);
+                read(block, &node);
             }
         }
     }
@@ -52,7 +54,7 @@ pub fn collect(strategy: &Strategy) -> Vec<Figure> {
             .into_iter()
             .flatten()
         {
-            read(block, &node, &mut out);
+            read(block, &node);
         }
     }
     out
@@ -61,24 +63,37 @@ pub fn collect(strategy: &Strategy) -> Vec<Figure> {
 /// The figures of one text, in order, each marked as standing at `node`.
 pub fn extract(text: &str, node: &Node) -> Vec<Figure> {
     let mut out = Vec::new();
-    read(text, node, &mut out);
+    read_sentences(text, node, &mut out, true, &mut Scratch::default());
     out
 }
 
-/// Appends the figures of `text` to `out`. Linear in the length of the text: each sentence
-/// is cut into chunks once and every scan over them is bounded.
-fn read(text: &str, node: &Node, out: &mut Vec<Figure>) {
-    read_sentences(text, node, out, true);
+/// Buffers reused from sentence to sentence and from text to text.
+#[derive(Default)]
+struct Scratch<'a> {
+    chunks: Vec<words::Chunk<'a>>,
+    used: Vec<bool>,
+    years: Vec<YearExpr>,
+    found: Vec<Found>,
+    when: Vec<Option<When>>,
 }
 
-/// [`read`], optionally without passing over the sentences that cannot hold a figure (the
-/// tests check that doing so never loses one).
-fn read_sentences(text: &str, node: &Node, out: &mut Vec<Figure>, skip: bool) {
-    let mut chunks = Vec::new();
-    let mut used = Vec::new();
-    let mut years = Vec::new();
-    let mut found = Vec::new();
-    let mut when = Vec::new();
+/// Appends the figures of `text` to `out`. Linear in the length of the text: each sentence
+/// is cut into chunks once and every scan over them is bounded. `skip` passes over the
+/// sentences that cannot hold a figure (the tests check that doing so never loses one).
+fn read_sentences<'a>(
+    text: &'a str,
+    node: &Node,
+    out: &mut Vec<Figure>,
+    skip: bool,
+    scratch: &mut Scratch<'a>,
+) {
+    let Scratch {
+        chunks,
+        used,
+        years,
+        found,
+        when,
+    } = scratch;
     for sentence::Sentence {
         start: s,
         end: e,
@@ -89,11 +104,11 @@ fn read_sentences(text: &str, node: &Node, out: &mut Vec<Figure>, skip: bool) {
             continue;
         }
         chunks.clear();
-        words::chunks(text, s, e, &mut chunks);
+        words::chunks(text, s, e, chunks);
         used.clear();
         used.resize(chunks.len(), false);
         years.clear();
-        phrase::years(&chunks, &mut used, &mut years);
+        phrase::years(chunks, used, years);
         found.clear();
         let mut i = 0;
         while i < chunks.len() {
@@ -101,7 +116,7 @@ fn read_sentences(text: &str, node: &Node, out: &mut Vec<Figure>, skip: bool) {
                 i += 1;
                 continue;
             }
-            match phrase::figure_at(&chunks, &used, i) {
+            match phrase::figure_at(chunks, used, i) {
                 Some(f) => {
                     i = f.end;
                     found.push(f);
@@ -112,9 +127,9 @@ fn read_sentences(text: &str, node: &Node, out: &mut Vec<Figure>, skip: bool) {
         if found.is_empty() {
             continue;
         }
-        bind(&found, &years, chunks.len(), &mut when);
+        bind(found, years, chunks.len(), when);
         let sentence = &text[s..e];
-        for (f, w) in found.iter().zip(&when) {
+        for (f, w) in found.iter().zip(when.iter()) {
             out.push(Figure {
                 text: text[f.text.0..f.text.1].to_string(),
                 value: f.value,
@@ -854,7 +869,7 @@ mod tests {
     /// Every figure found when reading every sentence, in order.
     fn unfiltered(text: &str) -> Vec<Figure> {
         let mut out = Vec::new();
-        read_sentences(text, &Node::Priorities, &mut out, false);
+        read_sentences(text, &Node::Priorities, &mut out, false, &mut Scratch::default());
         out
     }
 

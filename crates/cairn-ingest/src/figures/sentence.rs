@@ -2,8 +2,8 @@
 //! "Dr.", "No.", initials) or decimals ("4.8%").
 
 use super::words::{
-    bytes_below, completes_figure, is_number_word, is_scale_word, letters, load,
-    may_start_number_word, next_non_letter, splat, zero_bytes,
+    HIGHS, NUMBER_INITIALS, bytes_below, completes_figure, is_number_word, is_scale_word, letters, load,
+    next_non_letter, splat,
 };
 
 /// A sentence: its trimmed byte range, and whether it may hold a figure at all (see
@@ -19,12 +19,19 @@ pub(super) struct Sentence {
 /// Linear: boundaries are found eight bytes at a time, then each sentence is scanned once
 /// more by [`may_hold_figure`].
 pub(super) fn sentences(text: &str) -> Sentences<'_> {
-    Sentences { text, pos: 0 }
+    Sentences {
+        text,
+        pos: 0,
+        newline: None,
+    }
 }
 
 pub(super) struct Sentences<'a> {
     text: &'a str,
     pos: usize,
+    /// The first newline at or after some earlier position (the text's length when none),
+    /// so that each is searched for once.
+    newline: Option<usize>,
 }
 
 impl Iterator for Sentences<'_> {
@@ -37,7 +44,7 @@ impl Iterator for Sentences<'_> {
             if start >= b.len() {
                 return None;
             }
-            let end = boundary(b, start);
+            let end = boundary(b, start, &mut self.newline);
             self.pos = end;
             let (s, e) = trim(self.text, start, end);
             if s < e {
@@ -52,36 +59,21 @@ impl Iterator for Sentences<'_> {
     }
 }
 
-/// The first '.', '!', '?' or newline at or after `i`.
-fn find_mark(b: &[u8], mut i: usize) -> Option<usize> {
-    while i + 8 <= b.len() {
-        let x = load(b, i);
-        let m = zero_bytes(x ^ splat(b'.'))
-            | zero_bytes(x ^ splat(b'!'))
-            | zero_bytes(x ^ splat(b'?'))
-            | zero_bytes(x ^ splat(b'\n'));
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+/// The first '.', '!', '?' or newline at or after `i`. `newline` caches the next newline
+/// (see [`Sentences`]).
+fn find_mark(b: &[u8], i: usize, newline: &mut Option<usize>) -> Option<usize> {
+    let nl = match *newline {
+        Some(nl) if nl >= i => nl,
+        _ => {
+            let nl = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p);
+            *newline = Some(nl);
+            nl
         }
-        i += 8;
+    };
+    match memchr::memchr3(b'.', b'!', b'?', &b[i..nl]) {
+        Some(p) => Some(i + p),
+        None => (nl < b.len()).then_some(nl),
     }
-    b[i..]
-        .iter()
-        .position(|c| matches!(c, b'.' | b'!' | b'?' | b'\n'))
-        .map(|p| i + p)
-}
-
-/// Whether `b` holds a '$' or a '%'.
-fn has_sign(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        // '$' and '%' become 0 and 1.
-        if bytes_below(load(b, i) ^ splat(b'$'), 2) != 0 {
-            return true;
-        }
-        i += 8;
-    }
-    b[i..].iter().any(|c| matches!(c, b'$' | b'%'))
 }
 
 /// How many words after a number may hold its scale, unit or counted noun ("3,500 new
@@ -94,25 +86,27 @@ const REACH: u8 = 5;
 /// false for most that only hold years, dates and element numbers.
 ///
 /// Eight bytes at a time: the letters of a block give its word starts; a word is measured and
-/// looked up only when it follows a number or may be a number word itself.
+/// looked up only when it follows a number or its initial may start a number word.
 pub(super) fn may_hold_figure(b: &[u8]) -> bool {
-    if has_sign(b) {
+    if memchr::memchr2(b'$', b'%', b).is_some() {
         return true;
     }
+    // Words that can matter when no number came before: number words and "USD".
+    const INITIALS: u32 = NUMBER_INITIALS | 1 << (b'U' & 0x1F);
     let n = b.len();
     // Words still to check after the last number.
     let mut armed = 0u8;
     // A digit stood since the last word start.
     let mut digit = false;
-    // The byte before the block is a letter.
-    let mut in_word = false;
+    // 0x80 when the byte before the block is a letter.
+    let mut carry = 0u64;
     let mut i = 0;
     while i < n {
         let x = load_padded(b, i);
         let letters = letters(x);
         let digits = bytes_below(x ^ splat(b'0'), 10);
-        let mut starts = letters & !((letters << 8) | if in_word { 0x80 } else { 0 });
-        in_word = letters >> 63 != 0;
+        let mut starts = letters & !((letters << 8) | carry);
+        carry = letters >> 56;
         // Lanes below `cursor` have been accounted for.
         let mut cursor = 0u32;
         while starts != 0 {
@@ -123,12 +117,20 @@ pub(super) fn may_hold_figure(b: &[u8]) -> bool {
             }
             digit = false;
             cursor = bit + 1;
-            let p = i + (bit / 8) as usize;
-            let candidate = may_start_number_word(b[p], b.get(p + 1).copied().unwrap_or(0));
-            if armed == 0 && !candidate && b[p] != b'U' {
+            // `bit` is the top bit of the word's first byte.
+            let initial = (x >> (bit - 7)) as u8 & 0x1F;
+            if armed == 0 && INITIALS & (1 << initial) == 0 {
                 continue;
             }
-            let w = &b[p..next_non_letter(b, p + 1)];
+            // The word ends at the block's next non-letter, else after the block.
+            let p = i + (bit / 8) as usize;
+            let ends = !letters & HIGHS & !lanes(0, bit + 1);
+            let end = if ends != 0 {
+                i + (ends.trailing_zeros() / 8) as usize
+            } else {
+                next_non_letter(b, i + 8)
+            };
+            let w = &b[p..end];
             if w == b"USD" {
                 return true;
             }
@@ -138,7 +140,7 @@ pub(super) fn may_hold_figure(b: &[u8]) -> bool {
                     return true;
                 }
             }
-            if candidate && is_number_word(w) {
+            if is_number_word(w) {
                 if is_scale_word(w) {
                     return true;
                 }
@@ -169,9 +171,9 @@ fn load_padded(b: &[u8], i: usize) -> u64 {
 
 /// Where the sentence that starts at `from` ends (exclusive): after its closing punctuation
 /// and any closing quotes or brackets, at a blank line, or at the end of the text.
-fn boundary(b: &[u8], from: usize) -> usize {
+fn boundary(b: &[u8], from: usize, newline: &mut Option<usize>) -> usize {
     let mut i = from;
-    while let Some(p) = find_mark(b, i) {
+    while let Some(p) = find_mark(b, i, newline) {
         if b[p] == b'\n' {
             if blank_line_follows(b, p) {
                 return p + 1;
@@ -325,14 +327,8 @@ fn blank_line_follows(b: &[u8], i: usize) -> bool {
 
 /// `text[s..e]` without surrounding whitespace, as byte offsets.
 fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
-    let t = &text[s..e];
-    let lead = t.len() - t.trim_start().len();
-    let trail = t.trim_end().len();
-    if trail <= lead {
-        (s, s)
-    } else {
-        (s + lead, s + trail)
-    }
+    let r = crate::lines::trim_range(&text[s..e]);
+    (s + r.start, s + r.end)
 }
 
 #[cfg(test)]

@@ -318,20 +318,9 @@ fn next_separator(b: &[u8], mut i: usize, to: usize) -> usize {
 /// Whether a chunk is or holds a number: a digit or a dollar sign anywhere ("FY2019",
 /// "US$5"), or a number word, alone or hyphenated ("twenty-five", "five-year").
 fn is_trigger(cb: &[u8]) -> bool {
-    let mut k = 0;
-    while k < cb.len() {
-        let x = if k + 8 <= cb.len() {
-            load(cb, k)
-        } else {
-            // Zero padding: neither a digit nor a dollar sign.
-            let mut w = [0u8; 8];
-            w[..cb.len() - k].copy_from_slice(&cb[k..]);
-            u64::from_le_bytes(w)
-        };
-        if bytes_below(x ^ splat(b'0'), 10) | zero_bytes(x ^ splat(b'$')) != 0 {
-            return true;
-        }
-        k += 8;
+    // Chunks are short: a plain loop beats assembling eight-byte blocks.
+    if cb.iter().any(|&c| c.is_ascii_digit() || c == b'$') {
+        return true;
     }
     // Words are turned away by their first two letters before the hyphen is looked for.
     let (Some(&a), Some(&b)) = (cb.first(), cb.get(1)) else {
@@ -344,12 +333,55 @@ fn is_trigger(cb: &[u8]) -> bool {
     is_number_word(word)
 }
 
+/// The roles of a word that, within reach after a number, make it a figure.
+const COMPLETES: u32 = {
+    use role::*;
+    HUNDRED | SCALE | PERCENT | PER | PERCENTAGE | DOLLARS | COUNTED
+};
+
 /// A word that, within reach after a number, may make it a figure: a scale, a unit, or a
 /// counted noun.
 pub(super) fn completes_figure(w: &[u8]) -> bool {
-    use role::*;
-    lookup(w).0 & (HUNDRED | SCALE | PERCENT | PER | PERCENTAGE | DOLLARS | COUNTED) != 0
+    // Most words are turned away by their first two letters and length, without a lookup.
+    if let (Some(&a), Some(&b)) = (w.first(), w.get(1))
+        && a.is_ascii_alphabetic()
+        && b.is_ascii_alphabetic()
+        && w.len() < 32
+        && COMPLETING_SHAPES[usize::from((a | 0x20) - b'a') * 26 + usize::from((b | 0x20) - b'a')]
+            & (1 << w.len())
+            == 0
+    {
+        return false;
+    }
+    lookup(w).0 & COMPLETES != 0
 }
+
+/// For each pair of first letters, the lengths (as bits) of the words of [`VOCABULARY`] made
+/// of letters that have a role in [`COMPLETES`] (any entry of them: a superset).
+static COMPLETING_SHAPES: [u32; 26 * 26] = {
+    let mut t = [0u32; 26 * 26];
+    let mut e = 0;
+    while e < VOCABULARY.len() {
+        let (words, roles, _) = VOCABULARY[e];
+        let w = words.as_bytes();
+        let mut start = 0;
+        while start < w.len() {
+            let mut end = start;
+            let mut letters = true;
+            while end < w.len() && w[end] != b' ' {
+                letters &= w[end].is_ascii_lowercase();
+                end += 1;
+            }
+            let len = end - start;
+            if roles & COMPLETES != 0 && letters && len >= 2 && len < 32 {
+                t[(w[start] - b'a') as usize * 26 + (w[start + 1] - b'a') as usize] |= 1 << len;
+            }
+            start = end + 1;
+        }
+        e += 1;
+    }
+    t
+};
 
 /// "hundred", "thousand", "million", "billion", "trillion", in any case.
 pub(super) fn is_scale_word(w: &[u8]) -> bool {
@@ -366,8 +398,25 @@ pub(super) fn is_number_word(w: &[u8]) -> bool {
         && lookup(w).0 & (role::NUM | role::HUNDRED | role::SCALE) != 0
 }
 
+/// The letters that begin a number word, as bits `1 << (letter & 0x1F)` (either case): a
+/// first test that needs no second letter.
+pub(super) const NUMBER_INITIALS: u32 = {
+    let mut m = 0u32;
+    let mut i = 0;
+    while i < NUMBER_WORDS.len() + SCALE_WORDS.len() {
+        let w = if i < NUMBER_WORDS.len() {
+            NUMBER_WORDS[i].as_bytes()
+        } else {
+            SCALE_WORDS[i - NUMBER_WORDS.len()].as_bytes()
+        };
+        m |= 1 << (w[0] & 0x1F);
+        i += 1;
+    }
+    m
+};
+
 /// Whether a word beginning with these two letters may be a number word.
-pub(super) fn may_start_number_word(first: u8, second: u8) -> bool {
+fn may_start_number_word(first: u8, second: u8) -> bool {
     number_shapes(first, second) != 0
 }
 

@@ -1,6 +1,8 @@
 //! Mentions of higher frameworks: "the Africa Bureau's Joint Regional Strategy", "AF JRS",
 //! "Consular Affairs' Functional Bureau Strategy", "the Interim National Security Strategy".
 
+use std::sync::LazyLock;
+
 use cairn_core::bureau;
 use cairn_core::link::Framework;
 
@@ -29,18 +31,37 @@ pub(super) struct Mention {
 
 impl Mention {
     /// The framework, once a JRS without a bureau takes the document's (when it has one).
-    pub fn framework(&self, jrs_default: Option<&str>) -> Option<Framework> {
+    pub fn framework<'a>(&'a self, jrs_default: Option<&'a str>) -> Option<Fw<'a>> {
         match self.family {
-            Family::Jrs => self
-                .bureau
-                .as_deref()
-                .or(jrs_default)
-                .map(|b| Framework::Jrs(b.to_string())),
-            Family::Fbs => self.bureau.clone().map(Framework::Fbs),
-            Family::Jsp => Some(Framework::Jsp),
-            Family::Nss => Some(Framework::Nss),
-            Family::Cdcs => Some(Framework::Cdcs),
+            Family::Jrs => self.bureau.as_deref().or(jrs_default).map(Fw::Jrs),
+            Family::Fbs => self.bureau.as_deref().map(Fw::Fbs),
+            Family::Jsp => Some(Fw::Jsp),
+            Family::Nss => Some(Fw::Nss),
+            Family::Cdcs => Some(Fw::Cdcs),
             Family::Own => None,
+        }
+    }
+}
+
+/// A [`Framework`] that borrows its bureau code: compared and deduplicated before any target
+/// is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Fw<'a> {
+    Jrs(&'a str),
+    Fbs(&'a str),
+    Jsp,
+    Nss,
+    Cdcs,
+}
+
+impl Fw<'_> {
+    pub fn framework(self) -> Framework {
+        match self {
+            Fw::Jrs(b) => Framework::Jrs(b.to_string()),
+            Fw::Fbs(b) => Framework::Fbs(b.to_string()),
+            Fw::Jsp => Framework::Jsp,
+            Fw::Nss => Framework::Nss,
+            Fw::Cdcs => Framework::Cdcs,
         }
     }
 }
@@ -207,13 +228,13 @@ fn regional(t: &Text, end: usize, floor: usize) -> Option<(usize, &'static str)>
         && let Some((code, _)) = bureau::REGIONAL.iter().find(|(r, _)| *r == c.code)
     {
         let start = if c.after_name {
-            longest(bureau::REGIONAL_ALIASES, t, c.start, floor).map_or(c.start, |n| n.0)
+            longest(&REGIONAL_NAMES, t, c.start, floor).map_or(c.start, |n| n.0)
         } else {
             c.start
         };
         return Some((start, code));
     }
-    longest(bureau::REGIONAL_ALIASES, t, end, floor)
+    longest(&REGIONAL_NAMES, t, end, floor)
 }
 
 /// The functional bureau named just before token `end`, with "Bureau of" when written.
@@ -236,7 +257,7 @@ fn functional(t: &Text, end: usize, floor: usize) -> Option<(usize, String)> {
 }
 
 fn functional_name(t: &Text, end: usize, floor: usize) -> Option<(usize, &'static str)> {
-    let (s, code) = longest(bureau::FUNCTIONAL, t, end, floor)?;
+    let (s, code) = longest(&FUNCTIONAL_NAMES, t, end, floor)?;
     let s = if s >= floor + 2
         && t.is_any(s - 1, &["of", "for"])
         && t.is_any(s - 2, &["bureau", "office"])
@@ -248,44 +269,52 @@ fn functional_name(t: &Text, end: usize, floor: usize) -> Option<(usize, &'stati
     Some((s, code))
 }
 
+/// A table of bureau names (code, name), each name split into its words once.
+struct Names {
+    /// The code, the name's last word as written and its words from the last to the first
+    /// (commas dropped).
+    entries: Vec<(&'static str, &'static str, Vec<&'static str>)>,
+}
+
+impl Names {
+    fn new(table: &[(&'static str, &'static str)]) -> Self {
+        let entries = table
+            .iter()
+            .map(|&(code, name)| {
+                let last = name.rsplit(' ').next().unwrap_or(name);
+                let words = name
+                    .rsplit(' ')
+                    .map(|w| w.trim_end_matches(','))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                (code, last, words)
+            })
+            .collect();
+        Self { entries }
+    }
+}
+
+static REGIONAL_NAMES: LazyLock<Names> = LazyLock::new(|| Names::new(bureau::REGIONAL_ALIASES));
+static FUNCTIONAL_NAMES: LazyLock<Names> = LazyLock::new(|| Names::new(bureau::FUNCTIONAL));
+
 /// The longest name in `table` ending at token `end`, with where it starts.
-fn longest(
-    table: &[(&'static str, &str)],
-    t: &Text,
-    end: usize,
-    floor: usize,
-) -> Option<(usize, &'static str)> {
+fn longest(table: &Names, t: &Text, end: usize, floor: usize) -> Option<(usize, &'static str)> {
     // Most names fail on their last word: compare it before walking the rest.
     let (last, _) = t.base(end.checked_sub(1).filter(|&p| p >= floor)?)?;
-    let last = last.as_bytes();
     table
+        .entries
         .iter()
-        .filter(|(_, name)| {
-            let name = name.as_bytes();
-            let Some(cut) = name.len().checked_sub(last.len()) else {
-                return false;
-            };
-            (cut == 0 || name[cut - 1] == b' ')
-                && name
-                    .get(cut)
-                    .zip(last.first())
-                    .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
-                && name[cut..].eq_ignore_ascii_case(last)
-        })
-        .filter_map(|(code, name)| ends_with(t, end, floor, name).map(|s| (s, *code)))
+        .filter(|(_, name_last, _)| name_last.eq_ignore_ascii_case(last))
+        .filter_map(|(code, _, words)| ends_with(t, end, floor, words).map(|s| (s, *code)))
         .min_by_key(|(s, _)| *s)
 }
 
-/// Where the words of `name` (lower-case; commas in it or the text are ignored) end at token
-/// `end`; the last word may carry a possessive ("Africa Bureau's").
-fn ends_with(t: &Text, end: usize, floor: usize, name: &str) -> Option<usize> {
+/// Where `words` (lower-case, last first; commas in the text are ignored) end at token `end`;
+/// the last word may carry a possessive ("Africa Bureau's").
+fn ends_with(t: &Text, end: usize, floor: usize, words: &[&str]) -> Option<usize> {
     let mut q = end;
-    let mut last = true;
-    for w in name.rsplit(' ') {
-        let w = w.trim_end_matches(',');
-        if w.is_empty() {
-            continue;
-        }
+    for (k, w) in words.iter().enumerate() {
+        let last = k == 0;
         while !last && q > floor && t.punct(q - 1, ",") {
             q -= 1;
         }
@@ -301,7 +330,6 @@ fn ends_with(t: &Text, end: usize, floor: usize, name: &str) -> Option<usize> {
             return None;
         }
         q -= 1;
-        last = false;
     }
     Some(q)
 }

@@ -18,11 +18,12 @@ mod token;
 mod tests;
 
 use std::collections::HashSet;
+use std::hash::Hash;
 
-use cairn_core::link::{Element, Framework};
+use cairn_core::link::Element;
 use cairn_core::{Link, Objective, Relation, Strategy, Target};
 
-use framework::{Family, Mention};
+use framework::{Family, Fw, Mention};
 use names::Named;
 use refs::Bound;
 use token::{Text, Tok};
@@ -136,8 +137,8 @@ fn document_bureau(strategy: &Strategy, reader: &mut Reader) -> Option<String> {
     if several { None } else { found }
 }
 
-/// Keeps the first link to each target.
-fn dedupe<T>(mut items: Vec<T>, target: fn(&T) -> &Target) -> Vec<T> {
+/// Keeps the first item to each target.
+fn dedupe<T, K: Hash + Eq + Clone>(mut items: Vec<T>, target: impl Fn(&T) -> &K) -> Vec<T> {
     // Texts hold a handful of links: comparing beats hashing until there are many.
     if items.len() <= 32 {
         let mut kept = 0;
@@ -166,15 +167,36 @@ struct Reader {
     bound: Vec<Bound>,
     named: Vec<Named>,
     claimed: Vec<bool>,
-    numbers: refs::Numbers,
 }
 
-/// A link found in a text: where it sorts, its target and the tokens it was read from.
-struct Found {
+/// A link found in a text: where it sorts, what it points at and the tokens it was read
+/// from. The target is built only for the links kept.
+struct Found<'a> {
     pos: usize,
-    target: Target,
+    key: Key<'a>,
     from: usize,
     to: usize,
+}
+
+/// What a found link points at, borrowed from what the text yielded.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    /// A framework's element.
+    Element(Fw<'a>, &'a Element),
+    /// A framework as a whole.
+    Whole(Fw<'a>),
+    /// An initiative or a named strategy.
+    Named(&'a Target),
+}
+
+impl Key<'_> {
+    fn target(self) -> Target {
+        match self {
+            Key::Element(fw, e) => Target::Framework(fw.framework(), Some(e.clone())),
+            Key::Whole(fw) => Target::Framework(fw.framework(), None),
+            Key::Named(t) => t.clone(),
+        }
+    }
 }
 
 impl Reader {
@@ -201,12 +223,12 @@ impl Reader {
         };
         framework::find(&t, &mut self.mentions);
         self.bound.clear();
-        refs::bind(&t, &self.mentions, &mut self.numbers, &mut self.bound);
+        refs::bind(&t, &self.mentions, &mut self.bound);
     }
 
-    fn framework_of(&self, mention: Option<usize>) -> Option<Framework> {
+    fn framework_of(&self, mention: Option<usize>) -> Option<Fw<'_>> {
         match mention {
-            None => Some(Framework::Cdcs),
+            None => Some(Fw::Cdcs),
             Some(m) => self
                 .mentions
                 .get(m)
@@ -222,34 +244,6 @@ impl Reader {
                 .iter()
                 .any(|m| m.family == Family::Jrs && m.bureau.is_none());
         }
-        let mut found: Vec<Found> = Vec::new();
-        let mut numbered: Vec<Framework> = Vec::new();
-        for b in &self.bound {
-            if let Some(fw) = self.framework_of(b.mention) {
-                if !numbered.contains(&fw) {
-                    numbered.push(fw.clone());
-                }
-                found.push(Found {
-                    pos: b.pos,
-                    target: Target::Framework(fw, Some(b.element.clone())),
-                    from: b.from,
-                    to: b.to,
-                });
-            }
-        }
-        // A framework no numbered reference binds to is referred to as a whole.
-        for m in &self.mentions {
-            if let Some(fw) = m.framework(self.jrs_bureau.as_deref())
-                && !numbered.contains(&fw)
-            {
-                found.push(Found {
-                    pos: m.start,
-                    target: Target::Framework(fw, None),
-                    from: m.start,
-                    to: m.end,
-                });
-            }
-        }
         self.claimed.clear();
         self.claimed.resize(self.toks.len(), false);
         for m in &self.mentions {
@@ -263,18 +257,46 @@ impl Reader {
         };
         self.named.clear();
         names::find(&t, &mut self.claimed, &mut self.named);
-        found.extend(self.named.drain(..).map(|n| Found {
+        let mut found: Vec<Found> = Vec::new();
+        let mut numbered: Vec<Fw> = Vec::new();
+        for b in &self.bound {
+            if let Some(fw) = self.framework_of(b.mention) {
+                if !numbered.contains(&fw) {
+                    numbered.push(fw);
+                }
+                found.push(Found {
+                    pos: b.pos,
+                    key: Key::Element(fw, &b.element),
+                    from: b.from,
+                    to: b.to,
+                });
+            }
+        }
+        // A framework no numbered reference binds to is referred to as a whole.
+        for m in &self.mentions {
+            if let Some(fw) = m.framework(self.jrs_bureau.as_deref())
+                && !numbered.contains(&fw)
+            {
+                found.push(Found {
+                    pos: m.start,
+                    key: Key::Whole(fw),
+                    from: m.start,
+                    to: m.end,
+                });
+            }
+        }
+        found.extend(self.named.iter().map(|n| Found {
             pos: n.from,
-            target: n.target,
+            key: Key::Named(&n.target),
             from: n.from,
             to: n.to,
         }));
         // Stable: at one position, element lists keep their written order.
         found.sort_by_key(|f| f.pos);
-        dedupe(found, |f| &f.target)
+        dedupe(found, |f| &f.key)
             .into_iter()
             .map(|f| Link {
-                target: f.target,
+                target: f.key.target(),
                 relation: Relation::Supports,
                 text: t.span(f.from, f.to).to_string(),
             })
@@ -296,11 +318,11 @@ impl Reader {
             .bound
             .iter()
             .filter(|b| matches!(b.element, Element::Do(_) | Element::Spo))
-            .filter(|b| self.framework_of(b.mention) == Some(Framework::Cdcs))
+            .filter(|b| self.framework_of(b.mention) == Some(Fw::Cdcs))
             .map(|b| {
                 let (from, to) = parenthesised(&t, b.from, b.to);
                 Link {
-                    target: Target::Framework(Framework::Cdcs, Some(b.element.clone())),
+                    target: Target::Framework(Fw::Cdcs.framework(), Some(b.element.clone())),
                     relation: Relation::Equivalent,
                     text: t.span(from, to).to_string(),
                 }

@@ -1,8 +1,6 @@
 //! Numbered references ("Goals 1, 3, and 4", "AF JRS Objectives 3.1 and 3.3", "DO1", "SpO") and
 //! the framework mention each one binds to.
 
-use std::collections::HashMap;
-
 use cairn_core::Number;
 use cairn_core::link::Element;
 
@@ -152,17 +150,11 @@ fn kind_at<'a>(t: &Text<'a>, i: usize) -> Option<KindAt<'a>> {
 }
 
 /// Reads a number list starting at token `k` ("1, 3, and 4", "1.1-1.3"); returns where it ends.
-fn numbers(
-    t: &Text,
-    mut k: usize,
-    inline: Option<&str>,
-    cache: &mut Numbers,
-    out: &mut Vec<Number>,
-) -> usize {
+fn numbers(t: &Text, mut k: usize, inline: Option<&str>, out: &mut Vec<Number>) -> usize {
     out.clear();
     match inline {
-        Some(n) => cache.push(n, out),
-        None if one_item(t, k, cache, out) => k += 1,
+        Some(n) => push(n, out),
+        None if one_item(t, k, out) => k += 1,
         None => return k,
     }
     loop {
@@ -182,95 +174,60 @@ fn numbers(
         }
         let Some(n) = t.num(q) else { return k };
         if range {
-            cache.extend_range(n, out);
+            extend_range(n, out);
         } else {
-            cache.push(n, out);
+            push(n, out);
         }
         k = q + 1;
     }
 }
 
 /// One number, or a range written as one word ("1.1-1.3"), at token `k`.
-fn one_item(t: &Text, k: usize, cache: &mut Numbers, out: &mut Vec<Number>) -> bool {
+fn one_item(t: &Text, k: usize, out: &mut Vec<Number>) -> bool {
     if let Some(n) = t.num(k) {
-        cache.push(n, out);
+        push(n, out);
         return true;
     }
     let Some((a, b)) = t.word(k).and_then(|w| w.split_once('-')) else {
         return false;
     };
-    let (Some(first), Some(_)) = (cache.get(a), cache.get(b)) else {
+    let (Ok(first), Ok(_)) = (Number::parse(a), Number::parse(b)) else {
         return false;
     };
     out.push(first);
-    cache.extend_range(b, out);
+    extend_range(b, out);
     true
 }
 
-/// Numbers already parsed, by value: `Number::parse` allocates several times per call, and
-/// the same few numbers recur throughout a document.
-#[derive(Default)]
-pub(super) struct Numbers {
-    known: HashMap<u64, Number>,
-}
-
-impl Numbers {
-    fn get(&mut self, s: &str) -> Option<Number> {
-        let Some(key) = key(s) else {
-            return Number::parse(s).ok();
-        };
-        if let Some(n) = self.known.get(&key) {
-            return Some(n.clone());
-        }
-        let n = Number::parse(s).ok()?;
-        self.known.insert(key, n.clone());
-        Some(n)
-    }
-
-    fn push(&mut self, s: &str, out: &mut Vec<Number>) {
-        if let Some(n) = self.get(s) {
-            out.push(n);
-        }
-    }
-
-    /// "1.1 through 1.3": the numbers after the last one up to `end`, when both share a
-    /// parent and the range is small; otherwise just `end`, as written.
-    fn extend_range(&mut self, end: &str, out: &mut Vec<Number>) {
-        let Some(end) = self.get(end) else { return };
-        let split = |n: &Number| -> Option<(String, u32)> {
-            let s = n.as_str();
-            match s.rsplit_once('.') {
-                Some((p, l)) => Some((format!("{p}."), l.parse().ok()?)),
-                None => Some((String::new(), s.parse().ok()?)),
-            }
-        };
-        if let (Some((pa, la)), Some((pb, lb))) = (out.last().and_then(split), split(&end))
-            && pa == pb
-            && la < lb
-            && lb - la <= 20
-        {
-            for x in la + 1..lb {
-                self.push(&format!("{pa}{x}"), out);
-            }
-        }
-        out.push(end);
+fn push(s: &str, out: &mut Vec<Number>) {
+    if let Ok(n) = Number::parse(s) {
+        out.push(n);
     }
 }
 
-/// A number of up to four parts packed by value ("01.2" and "1.2" share one); `None` for
-/// anything else, which is parsed without the cache.
-fn key(s: &str) -> Option<u64> {
-    let mut key = 0u64;
-    let mut parts = 0;
-    for p in s.split('.') {
-        if parts == 4 || p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+/// "1.1 through 1.3": the numbers after the last one up to `end`, when both share a parent
+/// and the range is small; otherwise just `end`, as written.
+fn extend_range(end: &str, out: &mut Vec<Number>) {
+    let Ok(end) = Number::parse(end) else { return };
+    // The parent with its dot ("1." of "1.3"; "" at top level) and the last part.
+    let split = |n: &Number| -> Option<(String, u32)> {
+        let s = n.as_str();
+        let cut = s.rfind('.').map_or(0, |d| d + 1);
+        Some((s[..cut].to_string(), s[cut..].parse().ok()?))
+    };
+    if let (Some((pa, la)), Some((pb, lb))) = (out.last().and_then(split), split(&end))
+        && pa == pb
+        && la < lb
+        && lb - la <= 20
+    {
+        let mut buf = pa;
+        for x in la + 1..lb {
+            buf.truncate(pb.len());
+            buf.push_str(&x.to_string());
+            push(&buf, out);
         }
-        let v = p.bytes().fold(0u64, |v, b| v * 10 + u64::from(b - b'0'));
-        key = key << 14 | v;
-        parts += 1;
     }
-    Some(key << 3 | parts)
+    out.push(end);
 }
 
 /// The mention that starts at token `q`, if any.
@@ -342,7 +299,7 @@ struct Pending {
 
 /// Reads every element reference of `t` and binds it to a mention (appending to `out`).
 /// References to the mission's own elements and those that bind to nothing yield nothing.
-pub(super) fn bind(t: &Text, mentions: &[Mention], cache: &mut Numbers, out: &mut Vec<Bound>) {
+pub(super) fn bind(t: &Text, mentions: &[Mention], out: &mut Vec<Bound>) {
     let mut nums = Vec::new();
     // The last reference read: (its words, its mention), for "Goal 1 and Objective 1.2".
     let mut prev: Option<((usize, usize), Option<usize>)> = None;
@@ -361,7 +318,7 @@ pub(super) fn bind(t: &Text, mentions: &[Mention], cache: &mut Numbers, out: &mu
             i += 1;
             continue;
         };
-        let end = numbers(t, i + k.len, k.inline, cache, &mut nums);
+        let end = numbers(t, i + k.len, k.inline, &mut nums);
         let own = k.own
             || i.checked_sub(1)
                 .and_then(|p| t.base(p))
@@ -392,26 +349,26 @@ pub(super) fn bind(t: &Text, mentions: &[Mention], cache: &mut Numbers, out: &mu
         }
         if let Some(m) = post.filter(fits) {
             let to = mentions[m].end;
-            for p in pending.drain(..) {
+            for mut p in pending.drain(..) {
                 if p.kind.fits(mentions[m].family) {
-                    emit(out, p.kind, p.start, (p.start, to), Some(m), &p.numbers);
+                    emit(out, p.kind, p.start, (p.start, to), Some(m), &mut p.numbers);
                 }
             }
-            emit(out, k.kind, i, (i, to), Some(m), &nums);
+            emit(out, k.kind, i, (i, to), Some(m), &mut nums);
             prev = Some(((i, to), Some(m)));
         } else if let Some(m) = pre.filter(fits) {
             let from = mentions[m].start;
-            emit(out, k.kind, i, (from, end), Some(m), &nums);
+            emit(out, k.kind, i, (from, end), Some(m), &mut nums);
             prev = Some(((from, end), Some(m)));
         } else if let Some(((from, _), m)) = connected
             .and_then(|(w, m)| Some((w, m?)))
             .filter(|(_, m)| fits(m))
         {
             // The text runs from the words that named the framework.
-            emit(out, k.kind, i, (from, end), Some(m), &nums);
+            emit(out, k.kind, i, (from, end), Some(m), &mut nums);
             prev = Some(((from, end), Some(m)));
         } else if matches!(k.kind, Kind::Do | Kind::Spo) {
-            emit(out, k.kind, i, (i, end), None, &nums);
+            emit(out, k.kind, i, (i, end), None, &mut nums);
             prev = Some(((i, end), None));
         } else {
             pending.push(Pending {
@@ -425,14 +382,14 @@ pub(super) fn bind(t: &Text, mentions: &[Mention], cache: &mut Numbers, out: &mu
     }
 }
 
-/// Appends one bound reference per number (a SpO has none).
+/// Appends one bound reference per number (a SpO has none), taking the numbers.
 fn emit(
     out: &mut Vec<Bound>,
     kind: Kind,
     pos: usize,
     (from, to): (usize, usize),
     mention: Option<usize>,
-    nums: &[Number],
+    nums: &mut Vec<Number>,
 ) {
     let bound = |element| Bound {
         pos,
@@ -444,6 +401,6 @@ fn emit(
     if kind == Kind::Spo {
         out.push(bound(Element::Spo));
     } else {
-        out.extend(nums.iter().map(|n| bound(kind.element(n.clone()))));
+        out.extend(nums.drain(..).map(|n| bound(kind.element(n))));
     }
 }

@@ -119,30 +119,31 @@ pub(super) fn tokenize(src: &str, out: &mut Vec<Tok>) {
     }
 }
 
+// Words are read as bytes: every mark they are cut at is ASCII.
 fn push_word(src: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
-    let w = &src[start..end];
-    let keep = if w.ends_with('.') && !is_abbreviation(w) {
-        w.trim_end_matches('.').len()
+    let w = &src.as_bytes()[start..end];
+    let keep = if w.last() == Some(&b'.') && !is_abbreviation(w) {
+        w.iter().rposition(|&c| c != b'.').map_or(0, |p| p + 1)
     } else {
         w.len()
     };
     if keep > 0 {
         let body = &w[..keep];
-        let first = body.as_bytes()[0];
+        let first = body[0];
         let num = first.is_ascii_digit()
-            && body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            && !body.contains("..");
-        let (b, possessive) = base(body);
+            && body.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+            && !body.windows(2).any(|p| p == b"..");
+        let (base_len, possessive) = base_len(body);
         out.push(Tok {
             start,
             end: start + keep,
-            base_end: start + b.len(),
+            base_end: start + base_len,
             kind: if num { Kind::Num } else { Kind::Word },
             first: first.to_ascii_lowercase(),
             cap: if first < 0x80 {
                 first.is_ascii_uppercase()
             } else {
-                body.chars().next().is_some_and(char::is_uppercase)
+                src[start..].chars().next().is_some_and(char::is_uppercase)
             },
             possessive,
         });
@@ -161,18 +162,24 @@ fn push_word(src: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
 }
 
 /// "U.S.", "e.g.": dotted segments of one or two letters, whose last dot is not a full stop.
-fn is_abbreviation(w: &str) -> bool {
+fn is_abbreviation(w: &[u8]) -> bool {
     let body = &w[..w.len() - 1];
-    body.contains('.')
+    body.contains(&b'.')
         && body
-            .split('.')
-            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()))
+            .split(|&c| c == b'.')
+            .all(|p| (1..=2).contains(&p.len()) && p.iter().all(u8::is_ascii_alphabetic))
 }
 
 /// A word without its possessive ending, and whether it had one ("Bureau's", "Affairs'").
+#[cfg(test)]
 pub(super) fn base(w: &str) -> (&str, bool) {
+    let (len, possessive) = base_len(w.as_bytes());
+    (&w[..len], possessive)
+}
+
+/// The length of a word without its possessive ending, and whether it had one.
+fn base_len(b: &[u8]) -> (usize, bool) {
     const RIGHT_QUOTE: &[u8] = "\u{2019}".as_bytes();
-    let b = w.as_bytes();
     // "Affairs'" / "Affairs’", else "Bureau's" / "Bureau’s".
     let quote_end = match b.last() {
         Some(b's' | b'S') => b.len() - 1,
@@ -184,12 +191,10 @@ pub(super) fn base(w: &str) -> (&str, bool) {
     } else if head.ends_with(RIGHT_QUOTE) {
         quote_end - RIGHT_QUOTE.len()
     } else {
-        return (w, false);
+        return (b.len(), false);
     };
-    match w.get(..cut) {
-        Some(stem) if !stem.is_empty() => (stem, true),
-        _ => (w, false),
-    }
+    // The quote starts a character, so the stem ends at a character boundary.
+    if cut > 0 { (cut, true) } else { (b.len(), false) }
 }
 
 /// A tokenized text with the questions the readers ask of it. Indices out of range answer
