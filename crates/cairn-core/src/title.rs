@@ -4,7 +4,7 @@
 /// trailing punctuation and punctuation before a parenthesis ("areas. (CDCS DO2)") ignored.
 pub fn comparable(title: &str) -> String {
     let mut out = String::with_capacity(title.len());
-    for word in title.split_whitespace() {
+    let mut add = |word: &str| {
         // "areas. (CDCS DO2)" and "areas (CDCS DO2)" say the same.
         if word.starts_with('(') {
             trim_trailing_punct(&mut out);
@@ -13,6 +13,24 @@ pub fn comparable(title: &str) -> String {
             out.push(' ');
         }
         out.push_str(word);
+    };
+    if title.is_ascii() {
+        // The same words, read byte by byte (ASCII whitespace as `char::is_whitespace` has it).
+        let b = title.as_bytes();
+        let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+        let mut i = 0;
+        while i < b.len() {
+            let start = i;
+            while i < b.len() && !space(b[i]) {
+                i += 1;
+            }
+            if start < i {
+                add(&title[start..i]);
+            }
+            i += 1;
+        }
+    } else {
+        title.split_whitespace().for_each(&mut add);
     }
     trim_trailing_punct(&mut out);
     match out.chars().next() {

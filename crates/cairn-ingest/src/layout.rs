@@ -110,33 +110,32 @@ fn is_tidy(b: &[u8]) -> bool {
 
 /// [`is_tidy`] for text that is not all printable ASCII.
 fn is_tidy_unicode(b: &[u8]) -> bool {
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') || DOUBLE_SPACE.find(b).is_some() {
         return false;
     }
-    let mut prev = 0u8;
-    for (i, &c) in b.iter().enumerate() {
-        let untidy = match c {
-            b' ' => prev == b' ',
-            0..=0x1F => true,
-            // U+0085, U+00A0
-            0xC2 => matches!(b.get(i + 1), Some(0x85 | 0xA0)),
-            // U+1680
-            0xE1 => b.get(i + 1..i + 3) == Some(&[0x9A, 0x80]),
-            // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F
-            0xE2 => matches!(
-                (b.get(i + 1), b.get(i + 2)),
-                (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F))
-            ),
-            // U+3000
-            0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
-            _ => false,
-        };
-        if untidy {
-            return false;
-        }
-        prev = c;
+    // Control characters, in blocks the compiler can vectorise.
+    if b.chunks(32)
+        .any(|ch| ch.iter().fold(false, |acc, &c| acc | (c < 0x20)))
+    {
+        return false;
     }
-    true
+    // Unicode spaces: each starts with one of four bytes, looked for with the search routines.
+    let space_at = |i: usize| match b[i] {
+        // U+0085, U+00A0
+        0xC2 => matches!(b.get(i + 1), Some(0x85 | 0xA0)),
+        // U+1680
+        0xE1 => b.get(i + 1..i + 3) == Some(&[0x9A, 0x80]),
+        // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F
+        0xE2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F))
+        ),
+        // U+3000
+        0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
+        _ => false,
+    };
+    !memchr::memchr3_iter(0xC2, 0xE1, 0xE2, b).any(space_at)
+        && !memchr::memchr_iter(0xE3, b).any(space_at)
 }
 
 /// Where in the document the reader is.

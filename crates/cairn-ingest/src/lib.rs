@@ -9,6 +9,7 @@ pub mod figures;
 pub mod layout;
 pub mod lines;
 pub mod links;
+mod swar;
 
 use cairn_core::{Code, Diagnostic, Strategy};
 

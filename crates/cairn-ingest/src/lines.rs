@@ -68,22 +68,33 @@ pub enum Kind<'a> {
 const MASK_BASE: u32 = 0xE000;
 
 /// Turns masked escapes back into the characters they stand for.
-pub fn unmask(s: String) -> String {
-    // Masked characters are U+E000..U+E07F, whose UTF-8 starts with 0xEE.
-    if memchr::memchr(0xEE, s.as_bytes()).is_none() {
-        return s;
-    }
-    s.chars().map(unmask_char).collect()
+pub fn unmask(mut s: String) -> String {
+    unmask_from(&mut s, 0);
+    s
 }
 
 /// [`unmask`] for the part of `s` from byte `from` on.
 pub fn unmask_from(s: &mut String, from: usize) {
-    if memchr::memchr(0xEE, &s.as_bytes()[from..]).is_none() {
+    // Masked characters are U+E000..U+E07F: EE 80 xx or EE 81 xx in UTF-8, standing for the
+    // ASCII character whose code is the low bits of those two bytes. Only they are rewritten.
+    let b = s.as_bytes();
+    let masked = |p: &usize| matches!(b.get(p + 1), Some(0x80 | 0x81));
+    let mut at = memchr::memchr_iter(0xEE, &b[from..])
+        .map(|p| from + p)
+        .filter(masked);
+    let Some(first) = at.next() else {
         return;
+    };
+    let mut out = String::with_capacity(s.len() - first);
+    let mut done = first;
+    for p in std::iter::once(first).chain(at) {
+        out.push_str(&s[done..p]);
+        out.push(char::from(((b[p + 1] & 0x3F) << 6) | (b[p + 2] & 0x3F)));
+        done = p + 3;
     }
-    let tail: String = s[from..].chars().map(unmask_char).collect();
-    s.truncate(from);
-    s.push_str(&tail);
+    out.push_str(&s[done..]);
+    s.truncate(first);
+    s.push_str(&out);
 }
 
 /// The character a masked escape stands for; any other character as it is.
@@ -358,7 +369,10 @@ static FOOTER_BYTES: [bool; 256] = {
         let b = c as u8;
         t[c] = b.is_ascii_uppercase()
             || b.is_ascii_digit()
-            || matches!(b, b' ' | b'\t'..=b'\r' | b'|' | b'-' | b'p' | b'a' | b'g' | b'e' | b'o' | b'f')
+            || matches!(
+                b,
+                b' ' | b'\t'..=b'\r' | b'|' | b'-' | b'p' | b'a' | b'g' | b'e' | b'o' | b'f'
+            )
             || b >= 0x80;
         c += 1;
     }

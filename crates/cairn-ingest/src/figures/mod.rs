@@ -869,7 +869,13 @@ mod tests {
     /// Every figure found when reading every sentence, in order.
     fn unfiltered(text: &str) -> Vec<Figure> {
         let mut out = Vec::new();
-        read_sentences(text, &Node::Priorities, &mut out, false, &mut Scratch::default());
+        read_sentences(
+            text,
+            &Node::Priorities,
+            &mut out,
+            false,
+            &mut Scratch::default(),
+        );
         out
     }
 

@@ -1,10 +1,8 @@
 //! Sentence boundaries in narrative text, without breaking on abbreviations ("U.S.", "e.g.",
 //! "Dr.", "No.", initials) or decimals ("4.8%").
 
-use super::words::{
-    HIGHS, NUMBER_INITIALS, bytes_below, completes_figure, is_number_word, is_scale_word, letters, load,
-    next_non_letter, splat,
-};
+use super::words::{NUMBER_INITIALS, completes_figure, is_number_word, is_scale_word};
+use crate::swar::{HIGHS, bytes_below, letters, load, next_non_letter, splat};
 
 /// A sentence: its trimmed byte range, and whether it may hold a figure at all (see
 /// [`may_hold_figure`]).

@@ -301,12 +301,17 @@ static FUNCTIONAL_NAMES: LazyLock<Names> = LazyLock::new(|| Names::new(bureau::F
 fn longest(table: &Names, t: &Text, end: usize, floor: usize) -> Option<(usize, &'static str)> {
     // Most names fail on their last word: compare it before walking the rest.
     let (last, _) = t.base(end.checked_sub(1).filter(|&p| p >= floor)?)?;
-    table
-        .entries
-        .iter()
-        .filter(|(_, name_last, _)| name_last.eq_ignore_ascii_case(last))
-        .filter_map(|(code, _, words)| ends_with(t, end, floor, words).map(|s| (s, *code)))
-        .min_by_key(|(s, _)| *s)
+    let mut best: Option<(usize, &'static str)> = None;
+    for (code, name_last, words) in &table.entries {
+        // The first of equally long names wins.
+        if name_last.eq_ignore_ascii_case(last)
+            && let Some(s) = ends_with(t, end, floor, words)
+            && best.is_none_or(|(b, _)| s < b)
+        {
+            best = Some((s, code));
+        }
+    }
+    best
 }
 
 /// Where `words` (lower-case, last first; commas in the text are ignored) end at token `end`;

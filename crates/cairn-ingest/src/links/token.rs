@@ -194,7 +194,11 @@ fn base_len(b: &[u8]) -> (usize, bool) {
         return (b.len(), false);
     };
     // The quote starts a character, so the stem ends at a character boundary.
-    if cut > 0 { (cut, true) } else { (b.len(), false) }
+    if cut > 0 {
+        (cut, true)
+    } else {
+        (b.len(), false)
+    }
 }
 
 /// A tokenized text with the questions the readers ask of it. Indices out of range answer
