@@ -124,11 +124,16 @@ impl ElementKind {
 impl Objective {
     /// This objective and every sub-objective below it, depth first.
     pub fn walk(&self) -> Vec<&Objective> {
-        let mut out = vec![self];
-        for s in &self.sub_objectives {
-            out.extend(s.walk());
-        }
+        let mut out = Vec::new();
+        self.walk_into(&mut out);
         out
+    }
+
+    fn walk_into<'a>(&'a self, out: &mut Vec<&'a Objective>) {
+        out.push(self);
+        for s in &self.sub_objectives {
+            s.walk_into(out);
+        }
     }
 }
 

@@ -82,7 +82,13 @@ pub fn read_title(title: &str) -> Vec<Link> {
 fn resolve_objective(objective: &mut Objective, reader: &mut Reader) {
     let mut links = reader.read_title(&objective.title);
     if let Some(text) = &objective.linkages {
-        links.extend(reader.read(text));
+        // Titles seldom carry a marker: then the text's links are all.
+        let read = reader.read(text);
+        if links.is_empty() {
+            links = read;
+        } else {
+            links.extend(read);
+        }
     }
     objective.links = dedupe(links, |l| &l.target);
     for sub in &mut objective.sub_objectives {
@@ -257,7 +263,8 @@ impl Reader {
         };
         self.named.clear();
         names::find(&t, &mut self.claimed, &mut self.named);
-        let mut found: Vec<Found> = Vec::new();
+        let mut found: Vec<Found> =
+            Vec::with_capacity(self.bound.len() + self.mentions.len() + self.named.len());
         let mut numbered: Vec<Fw> = Vec::new();
         for b in &self.bound {
             if let Some(fw) = self.framework_of(b.mention) {
