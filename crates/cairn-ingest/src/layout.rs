@@ -36,7 +36,7 @@ fn starts_lowercase(t: &str) -> bool {
 
 /// Appends a wrapped line: a hyphen at the break joins without a space ("civilian-\nled").
 fn push_line(buf: &mut String, line: &str) {
-    let line = lines::trim(line);
+    let line = line.trim();
     if line.is_empty() {
         return;
     }
@@ -92,13 +92,12 @@ fn is_printable_ascii(b: &[u8]) -> bool {
     })
 }
 
-/// [`is_tidy`] for printable ASCII.
+/// Whether printable ASCII needs no whitespace collapsing: no leading, trailing or double space.
 fn is_tidy_ascii(b: &[u8]) -> bool {
     b.first() != Some(&b' ') && b.last() != Some(&b' ') && DOUBLE_SPACE.find(b).is_none()
 }
 
-/// Whether text needs no whitespace collapsing: no leading, trailing or double space, no
-/// control character and no Unicode space.
+/// Whether text needs no whitespace collapsing (what `finish` decides through the two below).
 #[cfg(test)]
 fn is_tidy(b: &[u8]) -> bool {
     if is_printable_ascii(b) {
@@ -108,7 +107,8 @@ fn is_tidy(b: &[u8]) -> bool {
     }
 }
 
-/// [`is_tidy`] for text that is not all printable ASCII.
+/// Whether other text needs no whitespace collapsing: no leading, trailing or double space, no
+/// control character and no Unicode space.
 fn is_tidy_unicode(b: &[u8]) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') || DOUBLE_SPACE.find(b).is_some() {
         return false;

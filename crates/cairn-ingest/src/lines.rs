@@ -204,38 +204,9 @@ fn clean(s: &str) -> (Cow<'_, str>, bool) {
     (Cow::Owned(out), starts_bold)
 }
 
-/// `s.trim()`, with ASCII spaces stripped byte by byte: only a non-ASCII character at either
-/// end may be a Unicode space that needs the general rule.
-#[inline]
-pub(crate) fn trim(s: &str) -> &str {
-    &s[trim_range(s)]
-}
-
-/// Where [`trim`] leaves `s`, as a byte range of it.
-pub(crate) fn trim_range(s: &str) -> std::ops::Range<usize> {
-    let b = s.as_bytes();
-    // The ASCII characters that `char::is_whitespace` accepts.
-    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
-    let mut start = 0;
-    while start < b.len() && space(b[start]) {
-        start += 1;
-    }
-    let mut end = b.len();
-    while end > start && space(b[end - 1]) {
-        end -= 1;
-    }
-    if end > start && (b[start] >= 0x80 || b[end - 1] >= 0x80) {
-        let t = &s[start..end];
-        let lead = t.len() - t.trim_start().len();
-        let rest = t.trim().len();
-        return start + lead..start + lead + rest;
-    }
-    start..end
-}
-
 /// Classifies one line of input.
 pub fn classify(raw: &str) -> Kind<'_> {
-    let line = trim(raw);
+    let line = raw.trim();
     if line.is_empty() {
         return Kind::Blank;
     }
@@ -247,7 +218,7 @@ pub fn classify(raw: &str) -> Kind<'_> {
     // `st.rest` is trimmed: only removing markup can leave space at the ends.
     let t = match &text {
         Cow::Borrowed(b) => b,
-        Cow::Owned(o) => trim(o),
+        Cow::Owned(o) => o.trim(),
     };
     if t.is_empty() || is_rule(t) {
         return Kind::Furniture;
@@ -280,7 +251,7 @@ pub fn classify(raw: &str) -> Kind<'_> {
     } else {
         match text {
             Cow::Borrowed(b) => Cow::Borrowed(b),
-            Cow::Owned(ref o) => Cow::Owned(trim(o).to_string()),
+            Cow::Owned(ref o) => Cow::Owned(o.trim().to_string()),
         }
     };
     if st.bullet && !st.heading_mark {
@@ -490,11 +461,14 @@ const HEADINGS: &[(&str, ElementKind)] = &[
 /// "Mission Goal 1: title", "Objective 1.1 | title", "Sub-Objective 1.1.1 – title",
 /// "Management Objective: title", "Mission Goal 2" (title on the next line).
 fn heading(t: &str) -> Option<Kind<'static>> {
-    let (kind, rest) = HEADINGS.iter().find_map(|(word, kind)| {
-        strip_prefix_ci(t, word)
-            .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '-'))
-            .map(|r| (*kind, r))
-    })?;
+    let (kind, rest) = HEADINGS
+        .iter()
+        .filter(same_initial(t))
+        .find_map(|(word, kind)| {
+            strip_prefix_ci(t, word)
+                .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '-'))
+                .map(|r| (*kind, r))
+        })?;
     let rest = rest.trim_start();
     let digits = rest
         .bytes()
@@ -544,24 +518,27 @@ const LABELS: &[(&str, Label)] = &[
 
 /// "Justification: …", "LINKAGES | …", "**Risks** …", "Description" alone.
 fn label(t: &str, starts_bold: bool) -> Option<Kind<'static>> {
-    LABELS.iter().find_map(|&(word, label)| {
-        let rest = strip_prefix_ci(t, word)?;
-        let text = if rest.trim().is_empty() {
-            ""
-        } else if let Some(r) = rest.trim_start().strip_prefix([':', '|', '–', '—']) {
-            r
-        } else if rest.starts_with(char::is_whitespace)
-            && (starts_bold || t[..word.len()].bytes().all(|b| !b.is_ascii_lowercase()))
-        {
-            rest
-        } else {
-            return None;
-        };
-        Some(Kind::Label {
-            label,
-            text: text.trim().to_string(),
+    LABELS
+        .iter()
+        .filter(same_initial(t))
+        .find_map(|&(word, label)| {
+            let rest = strip_prefix_ci(t, word)?;
+            let text = if rest.trim().is_empty() {
+                ""
+            } else if let Some(r) = rest.trim_start().strip_prefix([':', '|', '–', '—']) {
+                r
+            } else if rest.starts_with(char::is_whitespace)
+                && (starts_bold || t[..word.len()].bytes().all(|b| !b.is_ascii_lowercase()))
+            {
+                rest
+            } else {
+                return None;
+            };
+            Some(Kind::Label {
+                label,
+                text: text.trim().to_string(),
+            })
         })
-    })
 }
 
 /// The cover's document title, alone or with the country ("Integrated Country Strategy – Mali").
@@ -675,6 +652,12 @@ static OPENS: [u8; 256] = {
     }
     t
 };
+
+/// A filter for the entries of a table (lower-case words) that start with `t`'s first letter.
+fn same_initial<T>(t: &str) -> impl Fn(&&(&str, T)) -> bool {
+    let first = t.as_bytes().first().map(u8::to_ascii_lowercase);
+    move |(w, _)| w.as_bytes().first().copied() == first
+}
 
 #[inline]
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {

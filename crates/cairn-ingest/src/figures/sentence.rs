@@ -14,7 +14,7 @@ pub(super) struct Sentence {
 }
 
 /// The sentences of `text`, in order, each with whether it is worth reading for figures.
-/// Linear: boundaries are found eight bytes at a time, then each sentence is scanned once
+/// Linear: boundaries are found with the search routines, then each sentence is scanned once
 /// more by [`may_hold_figure`].
 pub(super) fn sentences(text: &str) -> Sentences<'_> {
     Sentences {
@@ -324,9 +324,26 @@ fn blank_line_follows(b: &[u8], i: usize) -> bool {
 }
 
 /// `text[s..e]` without surrounding whitespace, as byte offsets.
+// Kept out of line: `Sentences::next` around it is tight on registers.
+#[inline(never)]
 fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
-    let r = crate::lines::trim_range(&text[s..e]);
-    (s + r.start, s + r.end)
+    let b = text.as_bytes();
+    // ASCII spaces byte by byte (those `char::is_whitespace` accepts); a non-ASCII character
+    // at either end may be a Unicode space, which the general rule handles.
+    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let (mut s, mut e) = (s, e);
+    while s < e && space(b[s]) {
+        s += 1;
+    }
+    while e > s && space(b[e - 1]) {
+        e -= 1;
+    }
+    if s < e && (b[s] >= 0x80 || b[e - 1] >= 0x80) {
+        let t = &text[s..e];
+        let lead = t.len() - t.trim_start().len();
+        return (s + lead, s + lead + t.trim().len());
+    }
+    (s, e)
 }
 
 #[cfg(test)]

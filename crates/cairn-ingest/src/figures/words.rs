@@ -1,12 +1,12 @@
 //! The words of a sentence as the figure reader sees them: chunks between spaces with their
 //! surrounding punctuation stripped, each classified on first use against the small
 //! vocabulary that figures and year expressions need; the reading of written numbers
-//! ("3,500", "4.8%", "$5M"); and the eight-bytes-at-a-time scans the sentence filter uses.
+//! ("3,500", "4.8%", "$5M"); and the word tests the sentence filter uses.
 
 use std::cell::Cell;
+use std::sync::OnceLock;
 
 use crate::swar::{bytes_below, load, splat, zero_bytes};
-use std::sync::OnceLock;
 
 /// Role flags of a chunk (a chunk can have several: "through" binds a year and joins a range).
 pub(super) mod role {
