@@ -73,3 +73,20 @@ pub fn actor(given: Option<&str>) -> String {
         .filter(|a| !a.trim().is_empty())
         .unwrap_or_else(|| "unknown".into())
 }
+
+/// A `--bureau` value must be a regional bureau code; the list in the message comes from core.
+pub fn check_bureau(bureau: Option<&str>) -> Result<(), Failure> {
+    match bureau {
+        Some(b) if !cairn_core::bureau::is_regional(b) => {
+            let codes: Vec<&str> = cairn_core::bureau::REGIONAL
+                .iter()
+                .map(|(c, _)| *c)
+                .collect();
+            Err(Failure::Environment(format!(
+                "--bureau {b:?}: not a regional bureau code; expected one of {}",
+                codes.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
+}

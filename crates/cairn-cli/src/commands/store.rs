@@ -47,13 +47,7 @@ pub fn import(
             )));
         }
     };
-    if let Some(b) = &bureau
-        && !cairn_core::bureau::is_regional(b)
-    {
-        return Err(Failure::Environment(format!(
-            "--bureau {b:?}: not a regional bureau code; expected one of AF, EAP, EUR, NEA, SCA, WHA"
-        )));
-    }
+    names::check_bureau(bureau.as_deref())?;
     let store = db::open(&g.db)?;
     let base = match base {
         Some(b) => Some(b),
@@ -332,13 +326,7 @@ pub fn mission(g: &Global, command: MissionCommand) -> Result<ExitCode, Failure>
             "mission set: give --bureau CODE or --country NAME".into(),
         ));
     }
-    if let Some(b) = &bureau
-        && !cairn_core::bureau::is_regional(b)
-    {
-        return Err(Failure::Environment(format!(
-            "--bureau {b:?}: not a regional bureau code; expected one of AF, EAP, EUR, NEA, SCA, WHA"
-        )));
-    }
+    names::check_bureau(bureau.as_deref())?;
     let store = db::open(&g.db)?;
     let m = names::mission(&*store, &mission)?;
     let m = store
