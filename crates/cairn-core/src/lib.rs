@@ -24,7 +24,9 @@ macro_rules! serde_as_string {
     };
 }
 
+pub mod access;
 pub mod assemble;
+pub mod block;
 pub mod bureau;
 pub mod diagnostic;
 pub mod diff;
@@ -36,7 +38,9 @@ pub mod period;
 pub mod strategy;
 pub mod title;
 
+pub use access::{Permission, Role};
 pub use assemble::{Draft, DraftElement, Heading, assemble};
+pub use block::{Block, EditError, Field};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use figure::{Figure, Node, Unit};
 pub use identity::{ElementId, Identity};
