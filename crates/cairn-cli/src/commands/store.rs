@@ -4,8 +4,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use cairn_core::{Identity, Node, Strategy, diagnostic};
-use cairn_store::{Action, Commit, MissionChange, NewRevision, Slug};
+use cairn_app::{Base, ImportError, ImportRequest, Imported, ReviseError};
+use cairn_core::Node;
+use cairn_store::{Commit, MissionChange};
 use serde_json::{Value, json};
 
 use super::{print_json, write_stdout};
@@ -25,46 +26,18 @@ pub fn import(
     json: bool,
 ) -> Result<ExitCode, Failure> {
     let bytes = input::read(file)?;
-    let parsed = input::parse_bytes(file, &bytes)?;
     let name = file.display().to_string();
-    if diagnostic::has_errors(&parsed.diagnostics) {
-        let style = check_report::Style {
-            colour: std::io::stderr().is_terminal(),
-        };
-        for d in &parsed.diagnostics {
-            eprint!("{}", check_report::format(&name, d, style));
-        }
-        return Err(Failure::Input(format!(
-            "{name}: the document has errors (above); nothing was stored"
-        )));
-    }
-    let slug = match (&mission, &parsed.strategy.country) {
-        (Some(m), _) => names::slug(m)?,
-        (None, Some(country)) => Slug::from_country(country).map_err(store_failure)?,
-        (None, None) => {
-            return Err(Failure::Input(format!(
-                "{name}: the document names no country; give --mission SLUG"
-            )));
-        }
-    };
+    let mission = mission.as_deref().map(names::slug).transpose()?;
     names::check_bureau(bureau.as_deref())?;
     let store = db::open(&g.db)?;
-    let base = match base {
-        Some(b) => Some(b),
-        None => store
-            .mission(&slug)
-            .map_err(store_failure)?
-            .map(|m| m.latest_rev),
-    };
-    let source = String::from_utf8_lossy(&bytes).into_owned();
-    let outcome = store
-        .commit(NewRevision {
-            slug: slug.clone(),
-            country: parsed.strategy.country.clone(),
-            bureau: bureau.or_else(|| document_bureau(&parsed.strategy)),
-            base,
-            actor: names::actor(g.actor.as_deref()),
-            action: Action::Import,
+    // The CLI is a trusted local operator: without --base it writes over the latest revision.
+    let base = base.map_or(Base::Latest, |b| Base::Expect(Some(b)));
+    let outcome = cairn_app::import::import(
+        &*store,
+        ImportRequest {
+            bytes: &bytes,
+            mission,
+            bureau,
             message: message.unwrap_or_else(|| {
                 format!(
                     "import {}",
@@ -72,49 +45,51 @@ pub fn import(
                         .map_or(name.clone(), |n| n.to_string_lossy().into_owned())
                 )
             }),
-            source,
-            strategy: parsed.strategy,
-        })
-        .map_err(store_failure)?;
-    let (rev, created) = match outcome {
-        Commit::Created { rev } => (rev, true),
-        Commit::NoChange { rev } => (rev, false),
+            base,
+            actor: names::actor(g.actor.as_deref()),
+        },
+    );
+    let imported = match outcome {
+        Ok(i) => i,
+        Err(ImportError::HasErrors(diagnostics)) => {
+            let style = check_report::Style {
+                colour: std::io::stderr().is_terminal(),
+            };
+            for d in &diagnostics {
+                eprint!("{}", check_report::format(&name, d, style));
+            }
+            return Err(Failure::Input(format!(
+                "{name}: the document has errors (above); nothing was stored"
+            )));
+        }
+        Err(ImportError::Unreadable(e)) => return Err(input::ingest_failure(file, &e)),
+        Err(ImportError::NoCountry) => {
+            return Err(Failure::Input(format!(
+                "{name}: the document names no country; give --mission SLUG"
+            )));
+        }
+        Err(ImportError::Store(e)) => return Err(store_failure(e)),
+        Err(e) => return Err(Failure::Environment(e.to_string())),
     };
+    let Imported {
+        mission: slug,
+        rev,
+        created,
+        diagnostics,
+    } = imported;
     if json {
         print_json(
-            &json!({ "mission": slug, "rev": rev, "created": created, "diagnostics": parsed.diagnostics }),
+            &json!({ "mission": slug, "rev": rev, "created": created, "diagnostics": diagnostics }),
         )?;
     } else if created {
         eprintln!(
             "cairn: {slug}: stored revision {rev} ({} warning(s); cairn check {slug} lists them)",
-            parsed.diagnostics.len()
+            diagnostics.len()
         );
     } else {
         eprintln!("cairn: {slug}: no change (the content equals revision {rev})");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The regional bureau a document's links name, when they name exactly one.
-fn document_bureau(s: &Strategy) -> Option<String> {
-    let mut codes: Vec<String> = s
-        .goals
-        .iter()
-        .flat_map(|g| {
-            g.links
-                .iter()
-                .chain(g.objectives.iter().flat_map(|o| o.links.iter()))
-        })
-        .filter_map(|l| {
-            l.target
-                .to_string()
-                .split_once("-JRS")
-                .map(|(c, _)| c.to_string())
-        })
-        .collect();
-    codes.sort();
-    codes.dedup();
-    (codes.len() == 1).then(|| codes.remove(0))
 }
 
 pub fn list(g: &Global, json: bool) -> Result<ExitCode, Failure> {
@@ -140,53 +115,11 @@ pub fn list(g: &Global, json: bool) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The strategy's JSON (as `parse` prints it) with each element's stable `id` added.
-fn with_ids(strategy: &Strategy, identity: &Identity) -> Value {
-    let mut v = serde_json::to_value(strategy).unwrap_or(Value::Null);
-    let id = |node: Node| identity.get(&node).map(|i| i.to_string());
-    fn objectives(list: &mut Value, id: &dyn Fn(Node) -> Option<String>) {
-        for o in list.as_array_mut().into_iter().flatten() {
-            if let Some(n) = o["number"]
-                .as_str()
-                .and_then(|n| cairn_core::Number::parse(n).ok())
-            {
-                o["id"] = json!(id(Node::Objective(n)));
-            }
-            objectives(&mut o["sub_objectives"], id);
-        }
-    }
-    for g in v["goals"].as_array_mut().into_iter().flatten() {
-        if let Some(n) = g["number"]
-            .as_str()
-            .and_then(|n| cairn_core::Number::parse(n).ok())
-        {
-            g["id"] = json!(id(Node::Goal(n)));
-        }
-        objectives(&mut g["objectives"], &id);
-    }
-    for m in v["management_objectives"]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-    {
-        if let Some(n) = m["number"]
-            .as_str()
-            .and_then(|n| cairn_core::Number::parse(n).ok())
-        {
-            m["id"] = json!(id(Node::Management(n)));
-        }
-    }
-    v
-}
-
 pub fn show(g: &Global, mission: &str, rev: Option<u32>, json: bool) -> Result<ExitCode, Failure> {
     let store = db::open(&g.db)?;
     let r = names::revision(&*store, mission, rev)?;
     if json {
-        let mut v = with_ids(&r.strategy, &r.identity);
-        v["mission"] = json!(r.slug);
-        v["rev"] = json!(r.rev);
-        print_json(&v)?;
+        print_json(&cairn_app::view::revision_json(&r))?;
     } else {
         let mut out = format!(
             "{} revision {} ({} by {}: {})\n",
@@ -287,20 +220,19 @@ pub fn revert(
 ) -> Result<ExitCode, Failure> {
     let store = db::open(&g.db)?;
     let m = names::mission(&*store, mission)?;
-    let old = names::revision(&*store, mission, Some(rev))?;
-    let outcome = store
-        .commit(NewRevision {
-            slug: m.slug.clone(),
-            country: None,
-            bureau: None,
-            base: Some(m.latest_rev),
-            actor: names::actor(g.actor.as_deref()),
-            action: Action::Revert { to: rev },
-            message: message.unwrap_or_else(|| format!("revert to revision {rev}")),
-            source: old.source,
-            strategy: old.strategy,
-        })
-        .map_err(store_failure)?;
+    names::revision(&*store, mission, Some(rev))?;
+    let outcome = cairn_app::revise::revert(
+        &*store,
+        &m.slug,
+        m.latest_rev,
+        rev,
+        message.unwrap_or_else(|| format!("revert to revision {rev}")),
+        names::actor(g.actor.as_deref()),
+    )
+    .map_err(|e| match e {
+        ReviseError::Store(e) => store_failure(e),
+        e => Failure::Environment(e.to_string()),
+    })?;
     match outcome {
         Commit::Created { rev: new } => eprintln!(
             "cairn: {}: stored revision {new}, equal to revision {rev}",
