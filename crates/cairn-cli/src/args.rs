@@ -127,6 +127,41 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Change one field of a mission's strategy (the new text comes from --value or stdin).
+    Edit {
+        mission: String,
+        /// The element: priorities, goal:1, objective:1.2, management:1.
+        node: String,
+        /// title, description, justification, linkages, risks or priorities.
+        field: String,
+        /// The new text [default: read from stdin].
+        #[arg(long)]
+        value: Option<String>,
+        /// Why: recorded with the revision.
+        #[arg(short, long)]
+        message: String,
+        /// The revision this edit builds on [default: the latest].
+        #[arg(long)]
+        base: Option<u32>,
+    },
+    /// Run the web application and the HTTP API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// On an empty database: import the sample Mali ICS and create an admin whose
+        /// one-time password is printed once.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (when a TLS proxy sits in front).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Database administration.
     Db {
         #[command(subcommand)]
@@ -162,6 +197,38 @@ pub enum AuditCommand {
         /// The head hash recorded earlier (e.g. by an auditor): also prove nothing was cut off.
         #[arg(long)]
         head: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; without --password-stdin, prints a one-time password to change at first
+    /// sign-in.
+    Add {
+        name: String,
+        /// viewer, editor, approver or admin.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable a user (ends their sessions).
+    Disable { name: String },
+    /// Enable a disabled user.
+    Enable { name: String },
+    /// Change a user's role.
+    SetRole { name: String, role: String },
+    /// Set a new password (one-time unless --password-stdin); ends their sessions.
+    ResetPassword {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 

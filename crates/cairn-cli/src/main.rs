@@ -14,7 +14,13 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    init_logging();
+    // The server logs every request; other commands stay quiet unless asked.
+    let default = if matches!(cli.command, args::Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
+    init_logging(default);
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -24,10 +30,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// Structured logs to stderr, quiet unless `CAIRN_LOG` asks (e.g. `CAIRN_LOG=debug`).
-fn init_logging() {
+/// Structured logs to stderr at `default` level unless `CAIRN_LOG` asks (e.g. `CAIRN_LOG=debug`).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CAIRN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

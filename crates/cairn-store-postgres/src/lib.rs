@@ -16,13 +16,18 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use cairn_store::{
-    AuditEntry, Commit, Dump, Mission, MissionChange, NewRevision, Revision, RevisionInfo, Slug,
-    Store, StoreError,
+    AuditEntry, Commit, Credentials, Dump, Mission, MissionChange, NewRevision, NewSession,
+    NewUser, Revision, RevisionInfo, SearchQuery, SearchResults, Session, Slug, Store, StoreError,
+    User, UserChange, Username,
 };
+use chrono::{DateTime, Utc};
 use postgres::{Client, Config, NoTls};
 
 /// Migrations in order; `cairn_meta`'s `schema_version` is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_accounts_search.sql"),
+];
 
 /// How long a connection attempt may take when the URL does not say (`connect_timeout`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -305,8 +310,10 @@ impl PostgresStore {
     }
 
     /// The schema as `(table, column, type)` rows, types in upper case (`TEXT`, `INTEGER`,
-    /// `BIGINT`), tables by name and columns in order, for comparing backends. `cairn_meta`,
-    /// the counterpart of SQLite's `PRAGMA user_version`, is left out.
+    /// `BIGINT`, `BOOLEAN`), tables by name and columns in order, for comparing backends.
+    /// `cairn_meta`, the counterpart of SQLite's `PRAGMA user_version`, is left out, and so are
+    /// generated columns (`search.tsv`, the full-text index's input, whose SQLite counterpart
+    /// is the FTS5 table SQLite's listing leaves out).
     pub fn schema(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         read::schema(&mut *self.client()?).map_err(Into::into)
     }
@@ -355,6 +362,53 @@ impl Store for PostgresStore {
 
     fn load(&self, dump: &Dump) -> Result<(), StoreError> {
         write::load(&mut *self.client()?, dump)
+    }
+
+    fn users(&self) -> Result<Vec<User>, StoreError> {
+        read::users(&mut *self.client()?).map_err(Into::into)
+    }
+
+    fn credentials(&self, username: &Username) -> Result<Option<Credentials>, StoreError> {
+        read::credentials(&mut *self.client()?, username).map_err(Into::into)
+    }
+
+    fn add_user(&self, new: NewUser) -> Result<User, StoreError> {
+        write::add_user(&mut *self.client()?, new)
+    }
+
+    fn change_user(&self, change: UserChange) -> Result<User, StoreError> {
+        write::change_user(&mut *self.client()?, change)
+    }
+
+    fn start_session(&self, new: NewSession) -> Result<(), StoreError> {
+        write::start_session(&mut *self.client()?, new)
+    }
+
+    fn session(&self, token_hash: &str) -> Result<Option<(Session, User)>, StoreError> {
+        if token_hash.contains('\0') {
+            return Ok(None);
+        }
+        read::session(&mut *self.client()?, token_hash).map_err(Into::into)
+    }
+
+    fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        write::touch_session(&mut *self.client()?, token_hash, at)
+    }
+
+    fn end_session(&self, token_hash: &str, actor: &str) -> Result<bool, StoreError> {
+        write::end_session(&mut *self.client()?, token_hash, actor)
+    }
+
+    fn purge_sessions(
+        &self,
+        idle_since: DateTime<Utc>,
+        created_since: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        write::purge_sessions(&mut *self.client()?, idle_since, created_since)
+    }
+
+    fn search(&self, q: &SearchQuery) -> Result<SearchResults, StoreError> {
+        read::search(&mut *self.client()?, q).map_err(Into::into)
     }
 
     fn describe(&self) -> String {

@@ -2,7 +2,11 @@
 //! `COLLATE "C"` (bytewise, as SQLite orders it) so that listings and dumps are the same on
 //! every backend whatever the database's collation.
 
-use cairn_store::{AuditEntry, DUMP_FORMAT, Dump, Mission, Revision, RevisionInfo, Slug};
+use cairn_store::search::{self, MARK_END, MARK_START, SNIPPET_WORDS};
+use cairn_store::{
+    AuditEntry, Credentials, DUMP_FORMAT, Dump, Mission, Revision, RevisionInfo, SearchHit,
+    SearchQuery, SearchResults, Session, Slug, User, Username,
+};
 use chrono::{DateTime, Utc};
 use postgres::{Client, GenericClient, IsolationLevel, Row};
 
@@ -202,6 +206,17 @@ pub fn integrity(c: &mut impl GenericClient) -> Result<Vec<String>, Error> {
             ));
         }
     }
+    let stale = c.query(
+        "SELECT s.mission FROM search s JOIN missions m ON m.slug = s.mission
+         WHERE s.rev <> m.latest_rev GROUP BY s.mission ORDER BY s.mission COLLATE \"C\"",
+        &[],
+    )?;
+    for row in stale {
+        let mission: String = row.try_get(0)?;
+        problems.push(format!(
+            "mission {mission}: the search index holds an older revision than the latest"
+        ));
+    }
     Ok(problems)
 }
 
@@ -223,22 +238,188 @@ pub fn dump(client: &mut Client) -> Result<Dump, Error> {
         .map(revision_row)
         .collect::<Result<_, _>>()?;
     let audit = audit_log(&mut tx)?;
+    let users = all_credentials(&mut tx)?;
     tx.commit()?;
     Ok(Dump {
         format: DUMP_FORMAT,
         missions,
         revisions,
         audit,
+        users,
     })
 }
 
-/// The tables of the current schema but `cairn_meta`, as `(table, column, TYPE)`.
+fn username(r: &Row, i: usize) -> Result<Username, Error> {
+    let s: String = r.try_get(i)?;
+    Username::parse(&s).map_err(|e| corrupt("user name", &s, e))
+}
+
+const USER: &str = "SELECT username, role, disabled, must_change_password, created_at, version, password_hash FROM users";
+
+/// A user from the row's columns `at` .. `at + 5`, in [`USER`]'s order.
+fn user_at(r: &Row, at: usize) -> Result<User, Error> {
+    let role: String = r.try_get(at + 1)?;
+    Ok(User {
+        username: username(r, at)?,
+        role: role.parse().map_err(|e| corrupt("role", &role, e))?,
+        disabled: r.try_get(at + 2)?,
+        must_change_password: r.try_get(at + 3)?,
+        created_at: time(r, at + 4)?,
+        version: number(r, at + 5, "user version")?,
+    })
+}
+
+fn credentials_row(r: &Row) -> Result<Credentials, Error> {
+    Ok(Credentials {
+        user: user_at(r, 0)?,
+        password_hash: r.try_get(6)?,
+    })
+}
+
+pub fn users(c: &mut impl GenericClient) -> Result<Vec<User>, Error> {
+    c.query(&format!("{USER} ORDER BY username COLLATE \"C\""), &[])?
+        .iter()
+        .map(|r| user_at(r, 0))
+        .collect()
+}
+
+fn all_credentials(c: &mut impl GenericClient) -> Result<Vec<Credentials>, Error> {
+    c.query(&format!("{USER} ORDER BY username COLLATE \"C\""), &[])?
+        .iter()
+        .map(credentials_row)
+        .collect()
+}
+
+pub fn credentials(
+    c: &mut impl GenericClient,
+    username: &Username,
+) -> Result<Option<Credentials>, Error> {
+    c.query_opt(
+        &format!("{USER} WHERE username = $1"),
+        &[&username.as_str()],
+    )?
+    .as_ref()
+    .map(credentials_row)
+    .transpose()
+}
+
+/// A session and its user, unless the user is disabled.
+pub fn session(
+    c: &mut impl GenericClient,
+    token_hash: &str,
+) -> Result<Option<(Session, User)>, Error> {
+    c.query_opt(
+        "SELECT s.token_hash, s.username, s.created_at, s.last_seen,
+                u.username, u.role, u.disabled, u.must_change_password, u.created_at, u.version
+         FROM sessions s JOIN users u ON u.username = s.username
+         WHERE s.token_hash = $1 AND NOT u.disabled",
+        &[&token_hash],
+    )?
+    .map(|r| {
+        Ok((
+            Session {
+                token_hash: r.try_get(0)?,
+                username: username(&r, 1)?,
+                created_at: time(&r, 2)?,
+                last_seen: time(&r, 3)?,
+            },
+            user_at(&r, 4)?,
+        ))
+    })
+    .transpose()
+}
+
+/// How `ts_headline` marks matched words and how much text it shows.
+fn headline_options() -> String {
+    format!(
+        "StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\", MaxWords={SNIPPET_WORDS}, MinWords=15, ShortWord=3, HighlightAll=false, MaxFragments=0"
+    )
+}
+
+/// The count and the page in one statement (one snapshot): the matches through the GIN index,
+/// ranked and cut to the page, and only the page's rows get a headline. A page past the end
+/// still brings the count (the LEFT JOIN's one row of NULLs).
+const SEARCH: &str = "WITH hits AS MATERIALIZED (
+         SELECT s.id, s.mission, s.ord, ts_rank(s.tsv, plainto_tsquery('english', $1)) AS rank
+         FROM search s
+         WHERE s.tsv @@ plainto_tsquery('english', $1) AND (NOT $2 OR s.public)
+     ),
+     page AS (
+         SELECT id, rank, mission, ord FROM hits
+         ORDER BY rank DESC, mission COLLATE \"C\", ord
+         LIMIT $3 OFFSET $4
+     )
+     SELECT t.total, s.mission, m.country, s.rev, s.node, s.field, s.heading, s.text,
+            ts_headline('english', s.text, plainto_tsquery('english', $1), $5), p.rank::FLOAT8
+     FROM (SELECT COUNT(*) AS total FROM hits) t
+     LEFT JOIN (page p JOIN search s ON s.id = p.id JOIN missions m ON m.slug = s.mission) ON TRUE
+     ORDER BY p.rank DESC, p.mission COLLATE \"C\", p.ord";
+
+pub fn search(c: &mut impl GenericClient, q: &SearchQuery) -> Result<SearchResults, Error> {
+    let terms = search::match_terms(&q.text);
+    if terms.is_empty() {
+        return Ok(SearchResults::empty());
+    }
+    let rows = c.query(
+        SEARCH,
+        &[
+            &terms.join(" "),
+            &q.public_only,
+            &i64::from(q.limit),
+            &i64::from(q.offset),
+            &headline_options(),
+        ],
+    )?;
+    let mut total = 0;
+    let mut hits = Vec::new();
+    for r in &rows {
+        let count: i64 = r.try_get(0)?;
+        total = u64::try_from(count).unwrap_or(0);
+        let mission: Option<String> = r.try_get(1)?;
+        if mission.is_none() {
+            continue;
+        }
+        let text: String = r.try_get(7)?;
+        let marked: String = r.try_get(8)?;
+        hits.push(SearchHit {
+            mission: slug(r, 1)?,
+            country: r.try_get(2)?,
+            rev: number(r, 3, "revision number")?,
+            node: r.try_get(4)?,
+            field: r.try_get(5)?,
+            heading: r.try_get(6)?,
+            snippet: search::fragments(&ellipsized(&text, &marked)),
+            rank: r.try_get(9)?,
+        });
+    }
+    Ok(SearchResults { total, hits })
+}
+
+/// A headline with "…" where it cuts the text, as FTS5's snippets have.
+fn ellipsized(text: &str, marked: &str) -> String {
+    let plain = search::clean(marked);
+    let plain = plain.trim();
+    let mut out = String::new();
+    if !text.trim_start().starts_with(plain) {
+        out.push('…');
+    }
+    out.push_str(marked.trim());
+    if !text.trim_end().ends_with(plain) {
+        out.push('…');
+    }
+    out
+}
+
+/// The tables of the current schema but `cairn_meta`, as `(table, column, TYPE)`; generated
+/// columns (the full-text index's `search.tsv`, whose SQLite counterpart is the FTS5 table) are
+/// left out.
 pub fn schema(c: &mut impl GenericClient) -> Result<Vec<(String, String, String)>, Error> {
     c.query(
         "SELECT c.table_name::TEXT, c.column_name::TEXT, c.data_type::TEXT
          FROM information_schema.columns c
          JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
          WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'cairn_meta'
+           AND c.is_generated = 'NEVER'
          ORDER BY c.table_name::TEXT COLLATE \"C\", c.ordinal_position",
         &[],
     )?

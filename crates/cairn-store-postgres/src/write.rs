@@ -16,10 +16,11 @@ use std::time::Duration;
 use cairn_store::audit::canonical_time;
 use cairn_store::plan::{self, CommitPlan};
 use cairn_store::{
-    Action, AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry,
-    NewRevision, Revision, StoreError,
+    Action, AuditEntry, Commit, Credentials, DUMP_FORMAT, Dump, Mission, MissionChange,
+    NewAuditEntry, NewRevision, NewSession, NewUser, Revision, Slug, StoreError, User, UserChange,
+    Username, search,
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
 use postgres::{Client, GenericClient, IsolationLevel, Transaction};
 
@@ -27,6 +28,10 @@ use crate::{Error, read, reason};
 
 /// How many times a write is tried when the server reports a serialization failure or deadlock.
 const ATTEMPTS: u32 = 5;
+
+/// The number of migrations from which the search index exists: a database migrated across it
+/// gets an index of the revisions it already holds.
+const SEARCH_SINCE: u32 = 2;
 
 /// Serialises migrations of one schema (with the schema name's hash as the second key).
 const MIGRATION_LOCK: i32 = 0x4341_4952; // "CAIR"
@@ -111,6 +116,9 @@ fn migrate_tx(client: &mut Client, migrations: &[&str]) -> Result<(), Error> {
     for sql in migrations.iter().skip(version as usize) {
         tx.batch_execute(sql)?;
     }
+    if version < SEARCH_SINCE && known >= SEARCH_SINCE {
+        rebuild_search(&mut tx)?;
+    }
     tx.execute(
         "INSERT INTO cairn_meta (key, value) VALUES ('schema_version', $1)
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -186,6 +194,88 @@ fn put_revision(tx: &mut impl GenericClient, r: &Revision) -> Result<(), Error> 
             &json(&r.strategy)?,
             &json(&r.identity)?,
             &r.digest,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Replaces a mission's rows of the search index with its revision `rev`'s blocks: one DELETE
+/// and one INSERT of all the rows (arrays unnested), whatever the document's size.
+fn reindex(
+    tx: &mut impl GenericClient,
+    slug: &Slug,
+    rev: u32,
+    strategy: &cairn_core::Strategy,
+) -> Result<(), Error> {
+    tx.execute("DELETE FROM search WHERE mission = $1", &[&slug.as_str()])?;
+    let rows = search::index_rows(strategy);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut ords = Vec::with_capacity(rows.len());
+    let (mut nodes, mut fields, mut headings, mut texts) = (
+        Vec::with_capacity(rows.len()),
+        Vec::with_capacity(rows.len()),
+        Vec::with_capacity(rows.len()),
+        Vec::with_capacity(rows.len()),
+    );
+    for r in rows {
+        ords.push(int(r.ord, "block number")?);
+        nodes.push(r.node);
+        fields.push(r.field);
+        headings.push(r.heading);
+        texts.push(r.text);
+    }
+    tx.execute(
+        "INSERT INTO search (mission, rev, ord, node, field, heading, text, public)
+         SELECT $1, $2, r.ord, r.node, r.field, r.heading, r.text, $3
+         FROM unnest($4::INTEGER[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[])
+              AS r (ord, node, field, heading, text)",
+        &[
+            &slug.as_str(),
+            &int(rev, "revision number")?,
+            &strategy.is_public(),
+            &ords,
+            &nodes,
+            &fields,
+            &headings,
+            &texts,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Indexes every mission's latest revision afresh.
+fn rebuild_search(tx: &mut impl GenericClient) -> Result<(), Error> {
+    tx.execute("DELETE FROM search", &[])?;
+    for m in read::missions(tx)? {
+        if let Some(r) = read::revision(tx, &m.slug, None)? {
+            reindex(tx, &r.slug, r.rev, &r.strategy)?;
+        }
+    }
+    Ok(())
+}
+
+fn put_user(tx: &mut impl GenericClient, c: &Credentials, create: bool) -> Result<(), Error> {
+    storable(&[("password hash", Some(&c.password_hash))])?;
+    let sql = if create {
+        "INSERT INTO users (username, role, password_hash, disabled, must_change_password, created_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    } else {
+        "UPDATE users SET role = $2, password_hash = $3, disabled = $4, must_change_password = $5,
+         created_at = $6, version = $7 WHERE username = $1"
+    };
+    let u = &c.user;
+    tx.execute(
+        sql,
+        &[
+            &u.username.as_str(),
+            &u.role.as_str(),
+            &c.password_hash,
+            &u.disabled,
+            &u.must_change_password,
+            &canonical_time(&u.created_at),
+            &int(u.version, "user version")?,
         ],
     )?;
     Ok(())
@@ -279,6 +369,7 @@ pub fn commit(client: &mut Client, new: NewRevision) -> Result<Commit, StoreErro
         {
             put_mission(tx, &mission, create)?;
             put_revision(tx, &revision)?;
+            reindex(tx, &revision.slug, revision.rev, &revision.strategy)?;
             append_audit(tx, audit)?;
         }
         Ok(outcome)
@@ -332,6 +423,101 @@ pub fn load(client: &mut Client, dump: &Dump) -> Result<(), StoreError> {
         for e in &dump.audit {
             put_audit(tx, e)?;
         }
-        Ok(())
+        for c in &dump.users {
+            put_user(tx, c, true)?;
+        }
+        rebuild_search(tx)
     })
+}
+
+pub fn add_user(client: &mut Client, new: NewUser) -> Result<User, StoreError> {
+    write(client, |tx| {
+        let exists = read::credentials(tx, &new.username)?.is_some();
+        let (credentials, audit) = plan::add_user(new.clone(), exists, Utc::now())?;
+        put_user(tx, &credentials, true)?;
+        append_audit(tx, audit)?;
+        Ok(credentials.user)
+    })
+}
+
+pub fn change_user(client: &mut Client, change: UserChange) -> Result<User, StoreError> {
+    write(client, |tx| {
+        let current = read::credentials(tx, &change.username)?;
+        let decided = plan::user_change(change.clone(), current, Utc::now())?;
+        put_user(tx, &decided.credentials, false)?;
+        if decided.end_sessions {
+            tx.execute(
+                "DELETE FROM sessions WHERE username = $1",
+                &[&decided.credentials.user.username.as_str()],
+            )?;
+        }
+        append_audit(tx, decided.audit)?;
+        Ok(decided.credentials.user)
+    })
+}
+
+pub fn start_session(client: &mut Client, new: NewSession) -> Result<(), StoreError> {
+    storable(&[("session token hash", Some(&new.token_hash))])?;
+    write(client, |tx| {
+        let user = read::credentials(tx, &new.username)?.map(|c| c.user);
+        let audit = plan::session_start(&new, user.as_ref(), Utc::now())?;
+        let at = canonical_time(&new.at);
+        tx.execute(
+            "INSERT INTO sessions (token_hash, username, created_at, last_seen) VALUES ($1, $2, $3, $3)",
+            &[&new.token_hash, &new.username.as_str(), &at],
+        )?;
+        append_audit(tx, audit)
+    })
+}
+
+/// One statement outside any write transaction: no audit entry, no wait for the chain.
+pub fn touch_session(
+    client: &mut Client,
+    token_hash: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if token_hash.contains('\0') {
+        return Ok(());
+    }
+    client
+        .execute(
+            "UPDATE sessions SET last_seen = $2 WHERE token_hash = $1",
+            &[&token_hash, &canonical_time(&at)],
+        )
+        .map_err(Error::from)?;
+    Ok(())
+}
+
+pub fn end_session(client: &mut Client, token_hash: &str, actor: &str) -> Result<bool, StoreError> {
+    if token_hash.contains('\0') {
+        return Ok(false);
+    }
+    write(client, |tx| {
+        let Some(row) = tx.query_opt(
+            "DELETE FROM sessions WHERE token_hash = $1 RETURNING username",
+            &[&token_hash],
+        )?
+        else {
+            return Ok(false);
+        };
+        let owner: String = row.try_get(0)?;
+        let owner = Username::parse(&owner).map_err(|e| crate::corrupt("user name", &owner, e))?;
+        append_audit(tx, plan::session_end(&owner, actor, Utc::now()))?;
+        Ok(true)
+    })
+}
+
+/// One statement outside any write transaction, not audited.
+pub fn purge_sessions(
+    client: &mut Client,
+    idle_since: DateTime<Utc>,
+    created_since: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let n = client
+        .execute(
+            "DELETE FROM sessions WHERE last_seen < $1 COLLATE \"C\" OR created_at < $2 COLLATE \"C\"",
+            &[&canonical_time(&idle_since), &canonical_time(&created_since)],
+        )
+        .map_err(Error::from)?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }

@@ -235,7 +235,7 @@ fn a_database_from_a_newer_cairn_is_refused() {
     match store.migrate() {
         Err(StoreError::TooNew {
             found: 99,
-            known: 1,
+            known: 2,
         }) => {}
         Err(e) => panic!("{e}"),
         Ok(()) => panic!("a newer schema was accepted"),
@@ -593,4 +593,19 @@ fn no_acknowledged_write_is_lost_to_sigkill() {
             .unwrap_or_else(|e| panic!("{e}"))
     };
     cairn_store::conformance::kill_writers(200, &spawn, &|| Box::new(db.open()));
+}
+
+#[test]
+#[ignore]
+fn zz_probe_populate() {
+    let url = test_url().unwrap_or_default();
+    let store = PostgresStore::connect_schema(&url, "cairn_probe").unwrap_or_else(|e| panic!("{e}"));
+    store.migrate().unwrap_or_else(|e| panic!("{e}"));
+    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/mali-ics-2022.txt")).unwrap_or_default();
+    for i in 0..200 {
+        let country = format!("Country{i:04}");
+        let text = seed.replace("MALI", &country.to_uppercase()).replace("Mali", &country);
+        let parsed = cairn_ingest::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        store.commit(NewRevision { slug: slug(&format!("country{i:04}")), country: None, bureau: None, base: None, actor: "x".into(), action: Action::Import, message: "m".into(), source: text, strategy: parsed.strategy }).unwrap_or_else(|e| panic!("{e}"));
+    }
 }

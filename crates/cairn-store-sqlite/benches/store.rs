@@ -147,3 +147,19 @@ fn bare_select(b: Bencher) {
         serde_json::from_str::<Strategy>(&json).unwrap_or_else(|e| panic!("{e}"))
     });
 }
+
+/// Search over 200 missions (the Mali ICS under 200 names, so a common word matches in every
+/// one of them: the worst case for ranking and counting), one page of 20 hits with snippets.
+#[divan::bench(args = ["elections", "security cooperation", "malaria", "no such word"])]
+fn search_200(b: Bencher, text: &str) {
+    let corpus = corpus();
+    let store = SqliteStore::open_migrated(&scratch("search")).unwrap_or_else(|e| panic!("{e}"));
+    import_all(&store, &corpus[..200]);
+    let q = cairn_store::SearchQuery {
+        text: text.into(),
+        public_only: false,
+        limit: 20,
+        offset: 0,
+    };
+    b.bench_local(|| store.search(&q).unwrap_or_else(|e| panic!("{e}")));
+}

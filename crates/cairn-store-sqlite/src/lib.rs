@@ -12,13 +12,18 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use cairn_store::{
-    AuditEntry, Commit, Dump, Mission, MissionChange, NewRevision, Revision, RevisionInfo, Slug,
-    Store, StoreError,
+    AuditEntry, Commit, Credentials, Dump, Mission, MissionChange, NewRevision, NewSession,
+    NewUser, Revision, RevisionInfo, SearchQuery, SearchResults, Session, Slug, Store, StoreError,
+    User, UserChange, Username,
 };
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 /// Migrations in order; the database's `user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_accounts_search.sql"),
+];
 
 /// A store over one SQLite file.
 pub struct SqliteStore {
@@ -79,13 +84,19 @@ impl SqliteStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The schema as `(table, column, declared type)` rows, for comparing backends.
+    /// The schema as `(table, column, declared type)` rows, for comparing backends: ordinary
+    /// tables only. The FTS5 table `search_fts` and its shadow tables are the full-text index
+    /// over `search.text` (PostgreSQL keeps a generated tsvector column instead), so, like
+    /// indexes, they are left out.
     pub fn schema(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(
-                "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p
-                 WHERE m.type = 'table' ORDER BY m.name, p.cid",
+                "SELECT m.name, p.name, p.type
+                 FROM sqlite_master m
+                 JOIN pragma_table_list t ON t.schema = 'main' AND t.name = m.name,
+                      pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND t.type = 'table' ORDER BY m.name, p.cid",
             )
             .map_err(db_err)?;
         let rows = stmt
@@ -140,6 +151,50 @@ impl Store for SqliteStore {
 
     fn load(&self, dump: &Dump) -> Result<(), StoreError> {
         write::load(&mut self.conn(), dump)
+    }
+
+    fn users(&self) -> Result<Vec<User>, StoreError> {
+        read::users(&self.conn())
+    }
+
+    fn credentials(&self, username: &Username) -> Result<Option<Credentials>, StoreError> {
+        read::credentials(&self.conn(), username)
+    }
+
+    fn add_user(&self, new: NewUser) -> Result<User, StoreError> {
+        write::add_user(&mut self.conn(), new)
+    }
+
+    fn change_user(&self, change: UserChange) -> Result<User, StoreError> {
+        write::change_user(&mut self.conn(), change)
+    }
+
+    fn start_session(&self, new: NewSession) -> Result<(), StoreError> {
+        write::start_session(&mut self.conn(), new)
+    }
+
+    fn session(&self, token_hash: &str) -> Result<Option<(Session, User)>, StoreError> {
+        read::session(&self.conn(), token_hash)
+    }
+
+    fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        write::touch_session(&self.conn(), token_hash, at)
+    }
+
+    fn end_session(&self, token_hash: &str, actor: &str) -> Result<bool, StoreError> {
+        write::end_session(&mut self.conn(), token_hash, actor)
+    }
+
+    fn purge_sessions(
+        &self,
+        idle_since: DateTime<Utc>,
+        created_since: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        write::purge_sessions(&self.conn(), idle_since, created_since)
+    }
+
+    fn search(&self, q: &SearchQuery) -> Result<SearchResults, StoreError> {
+        read::search(&mut self.conn(), q)
     }
 
     fn describe(&self) -> String {

@@ -1,13 +1,15 @@
 //! Writes: each one an immediate transaction that also appends its audit entry.
 
+use cairn_core::Strategy;
 use cairn_store::audit::canonical_time;
 use cairn_store::plan::{self, CommitPlan};
 use cairn_store::{
-    Action, AuditEntry, Commit, DUMP_FORMAT, Dump, Mission, MissionChange, NewAuditEntry,
-    NewRevision, Revision, StoreError,
+    Action, AuditEntry, Commit, Credentials, DUMP_FORMAT, Dump, Mission, MissionChange,
+    NewAuditEntry, NewRevision, NewSession, NewUser, Revision, Slug, StoreError, User, UserChange,
+    search,
 };
-use chrono::Utc;
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::{db_err, read};
 
@@ -15,6 +17,10 @@ fn immediate(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(db_err)
 }
+
+/// The number of migrations from which the search index exists: a database migrated across it
+/// gets an index of the revisions it already holds.
+const SEARCH_SINCE: u32 = 2;
 
 pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
@@ -30,6 +36,9 @@ pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreEr
     }
     for sql in migrations.iter().skip(version as usize) {
         tx.execute_batch(sql).map_err(db_err)?;
+    }
+    if version < SEARCH_SINCE && known >= SEARCH_SINCE {
+        rebuild_search(&tx)?;
     }
     tx.pragma_update(None, "user_version", known)
         .map_err(db_err)?;
@@ -75,6 +84,76 @@ fn put_revision(tx: &Transaction<'_>, r: &Revision) -> Result<(), StoreError> {
             json(&r.strategy)?,
             json(&r.identity)?,
             r.digest
+        ],
+    )
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Replaces a mission's rows of the search index with its revision `rev`'s blocks.
+fn reindex(
+    tx: &Transaction<'_>,
+    slug: &Slug,
+    rev: u32,
+    strategy: &Strategy,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM search WHERE mission = ?1")
+        .and_then(|mut stmt| stmt.execute([slug.as_str()]))
+        .map_err(db_err)?;
+    let public = strategy.is_public();
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO search (mission, rev, ord, node, field, heading, text, public)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .map_err(db_err)?;
+    for row in search::index_rows(strategy) {
+        insert
+            .execute(params![
+                slug.as_str(),
+                rev,
+                row.ord,
+                row.node,
+                row.field,
+                row.heading,
+                row.text,
+                public
+            ])
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Indexes every mission's latest revision afresh.
+fn rebuild_search(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM search", []).map_err(db_err)?;
+    for m in read::missions(tx)? {
+        if let Some(r) = read::revision(tx, &m.slug, None)? {
+            reindex(tx, &r.slug, r.rev, &r.strategy)?;
+        }
+    }
+    Ok(())
+}
+
+fn put_user(tx: &Transaction<'_>, c: &Credentials, create: bool) -> Result<(), StoreError> {
+    let sql = if create {
+        "INSERT INTO users (username, role, password_hash, disabled, must_change_password, created_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    } else {
+        "UPDATE users SET role = ?2, password_hash = ?3, disabled = ?4, must_change_password = ?5,
+         created_at = ?6, version = ?7 WHERE username = ?1"
+    };
+    let u = &c.user;
+    tx.execute(
+        sql,
+        params![
+            u.username.as_str(),
+            u.role.as_str(),
+            c.password_hash,
+            u.disabled,
+            u.must_change_password,
+            canonical_time(&u.created_at),
+            u.version
         ],
     )
     .map_err(db_err)?;
@@ -141,6 +220,7 @@ pub fn commit(conn: &mut Connection, new: NewRevision) -> Result<Commit, StoreEr
     {
         put_mission(&tx, &mission, create)?;
         put_revision(&tx, &revision)?;
+        reindex(&tx, &revision.slug, revision.rev, &revision.strategy)?;
         append_audit(&tx, audit)?;
         tx.commit().map_err(db_err)?;
     }
@@ -199,5 +279,98 @@ pub fn load(conn: &mut Connection, dump: &Dump) -> Result<(), StoreError> {
     for e in &dump.audit {
         put_audit(&tx, e)?;
     }
+    for c in &dump.users {
+        put_user(&tx, c, true)?;
+    }
+    rebuild_search(&tx)?;
     tx.commit().map_err(db_err)
+}
+
+pub fn add_user(conn: &mut Connection, new: NewUser) -> Result<User, StoreError> {
+    let tx = immediate(conn)?;
+    let exists = read::credentials(&tx, &new.username)?.is_some();
+    let (credentials, audit) = plan::add_user(new, exists, Utc::now())?;
+    put_user(&tx, &credentials, true)?;
+    append_audit(&tx, audit)?;
+    tx.commit().map_err(db_err)?;
+    Ok(credentials.user)
+}
+
+pub fn change_user(conn: &mut Connection, change: UserChange) -> Result<User, StoreError> {
+    let tx = immediate(conn)?;
+    let current = read::credentials(&tx, &change.username)?;
+    let decided = plan::user_change(change, current, Utc::now())?;
+    put_user(&tx, &decided.credentials, false)?;
+    if decided.end_sessions {
+        tx.execute(
+            "DELETE FROM sessions WHERE username = ?1",
+            [decided.credentials.user.username.as_str()],
+        )
+        .map_err(db_err)?;
+    }
+    append_audit(&tx, decided.audit)?;
+    tx.commit().map_err(db_err)?;
+    Ok(decided.credentials.user)
+}
+
+pub fn start_session(conn: &mut Connection, new: NewSession) -> Result<(), StoreError> {
+    let tx = immediate(conn)?;
+    let user = read::credentials(&tx, &new.username)?.map(|c| c.user);
+    let audit = plan::session_start(&new, user.as_ref(), Utc::now())?;
+    let at = canonical_time(&new.at);
+    tx.execute(
+        "INSERT INTO sessions (token_hash, username, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
+        params![new.token_hash, new.username.as_str(), at],
+    )
+    .map_err(db_err)?;
+    append_audit(&tx, audit)?;
+    tx.commit().map_err(db_err)
+}
+
+/// One statement in its own implicit transaction: no audit entry, no wait for the chain.
+pub fn touch_session(
+    conn: &Connection,
+    token_hash: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1")
+        .and_then(|mut stmt| stmt.execute(params![token_hash, canonical_time(&at)]))
+        .map_err(db_err)?;
+    Ok(())
+}
+
+pub fn end_session(
+    conn: &mut Connection,
+    token_hash: &str,
+    actor: &str,
+) -> Result<bool, StoreError> {
+    let tx = immediate(conn)?;
+    let owner: Option<String> = tx
+        .query_row(
+            "DELETE FROM sessions WHERE token_hash = ?1 RETURNING username",
+            [token_hash],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_err)?;
+    let Some(owner) = owner else {
+        return Ok(false);
+    };
+    let owner = cairn_store::Username::parse(&owner)
+        .map_err(|e| StoreError::Database(format!("corrupt user name {owner:?}: {e}")))?;
+    append_audit(&tx, plan::session_end(&owner, actor, Utc::now()))?;
+    tx.commit().map_err(db_err)?;
+    Ok(true)
+}
+
+pub fn purge_sessions(
+    conn: &Connection,
+    idle_since: DateTime<Utc>,
+    created_since: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    conn.execute(
+        "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
+        params![canonical_time(&idle_since), canonical_time(&created_since)],
+    )
+    .map_err(db_err)
 }

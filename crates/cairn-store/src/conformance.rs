@@ -3,9 +3,13 @@
 
 use std::sync::{Arc, Barrier};
 
-use cairn_core::{Goal, ManagementObjective, Number, Objective, Strategy, StrategyKind};
+use cairn_core::{Goal, ManagementObjective, Number, Objective, Role, Strategy, StrategyKind};
+use chrono::{DateTime, Utc};
 
-use crate::{Action, Commit, MissionChange, NewRevision, Slug, Store, StoreError, Verification};
+use crate::{
+    Action, Commit, MissionChange, NewRevision, NewSession, NewUser, SearchQuery, SearchResults,
+    Slug, Store, StoreError, User, UserChange, UserUpdate, Username, Verification,
+};
 
 fn number(s: &str) -> Number {
     Number::parse(s).unwrap_or_else(|e| panic!("{e}"))
@@ -373,6 +377,793 @@ pub fn every_write_is_audited_and_the_chain_verifies(store: &dyn Store) {
     );
 }
 
+// Accounts and sessions.
+
+fn name(s: &str) -> Username {
+    Username::parse(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn hash_of(who: &str) -> String {
+    format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ${who}")
+}
+
+fn new_user(who: &str, role: Role) -> NewUser {
+    NewUser {
+        username: name(who),
+        role,
+        password_hash: hash_of(who),
+        must_change_password: false,
+        actor: "root".into(),
+    }
+}
+
+fn add_user(store: &dyn Store, who: &str, role: Role) -> User {
+    store
+        .add_user(new_user(who, role))
+        .unwrap_or_else(|e| panic!("add {who}: {e}"))
+}
+
+fn change(who: &str, base: Option<u32>, update: UserUpdate) -> UserChange {
+    UserChange {
+        username: name(who),
+        base_version: base,
+        update,
+        actor: "root".into(),
+    }
+}
+
+fn change_user(store: &dyn Store, c: UserChange) -> User {
+    store
+        .change_user(c)
+        .unwrap_or_else(|e| panic!("change: {e}"))
+}
+
+/// Whole seconds, so that the stored microsecond form reads back equal.
+fn at(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap_or_default()
+}
+
+fn start(store: &dyn Store, token: &str, who: &str, when: i64) {
+    store
+        .start_session(NewSession {
+            token_hash: token.into(),
+            username: name(who),
+            at: at(when),
+        })
+        .unwrap_or_else(|e| panic!("start {token}: {e}"));
+}
+
+fn session_user(store: &dyn Store, token: &str) -> Option<User> {
+    store
+        .session(token)
+        .unwrap_or_else(|e| panic!("session {token}: {e}"))
+        .map(|(_, u)| u)
+}
+
+fn audit_rows(store: &dyn Store) -> Vec<(String, String, String)> {
+    store
+        .audit_log()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|e| (e.actor, e.action, e.object))
+        .collect()
+}
+
+pub fn users_are_added_listed_and_read_back(store: &dyn Store) {
+    assert_eq!(store.users().unwrap_or_else(|e| panic!("{e}")), []);
+    let bob = add_user(store, "bob", Role::Editor);
+    assert_eq!(
+        (
+            bob.username.as_str(),
+            bob.role,
+            bob.disabled,
+            bob.must_change_password,
+            bob.version
+        ),
+        ("bob", Role::Editor, false, false, 1)
+    );
+    let ana = store
+        .add_user(NewUser {
+            must_change_password: true,
+            ..new_user("ana", Role::Admin)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(ana.must_change_password);
+    let users = store.users().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(users, [ana.clone(), bob.clone()], "ordered by name");
+    let c = store
+        .credentials(&name("ana"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no credentials for ana"));
+    assert_eq!((c.user, c.password_hash), (ana, hash_of("ana")));
+    assert_eq!(store.credentials(&name("zed")).ok(), Some(None));
+}
+
+pub fn a_duplicate_user_is_refused_and_nothing_is_written(store: &dyn Store) {
+    let ana = add_user(store, "ana", Role::Editor);
+    let before = store.audit_log().unwrap_or_default();
+    let again = NewUser {
+        password_hash: hash_of("someone else"),
+        ..new_user("ana", Role::Admin)
+    };
+    match store.add_user(again) {
+        Err(e @ StoreError::Exists(_)) => {
+            assert!(e.is_input_fault());
+            assert!(e.to_string().contains("user ana already exists"), "{e}");
+        }
+        other => panic!("expected Exists, got {other:?}"),
+    }
+    // A password hash must be something.
+    for bad in ["", "  ", "line\nbreak"] {
+        assert!(
+            matches!(
+                store.add_user(NewUser {
+                    password_hash: bad.into(),
+                    ..new_user("carl", Role::Viewer)
+                }),
+                Err(StoreError::Invalid(_))
+            ),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(store.audit_log().unwrap_or_default(), before);
+    assert_eq!(store.users().unwrap_or_default(), [ana]);
+    assert_eq!(
+        store
+            .credentials(&name("ana"))
+            .ok()
+            .flatten()
+            .map(|c| c.password_hash),
+        Some(hash_of("ana"))
+    );
+}
+
+pub fn user_changes_carry_versions_and_stale_ones_are_refused(store: &dyn Store) {
+    add_user(store, "ana", Role::Viewer);
+    let u = change_user(
+        store,
+        change("ana", Some(1), UserUpdate::Role(Role::Editor)),
+    );
+    assert_eq!((u.role, u.version), (Role::Editor, 2));
+    match store.change_user(change("ana", Some(1), UserUpdate::Role(Role::Admin))) {
+        Err(e @ StoreError::StaleUser { .. }) => {
+            assert!(e.is_input_fault());
+            let msg = e.to_string();
+            assert!(
+                msg.contains("ana") && msg.contains("version 1") && msg.contains("version 2"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected StaleUser, got {other:?}"),
+    }
+    let u = change_user(store, change("ana", Some(2), UserUpdate::Disabled(true)));
+    assert_eq!((u.disabled, u.version, u.role), (true, 3, Role::Editor));
+    let u = change_user(store, change("ana", None, UserUpdate::Disabled(false)));
+    assert_eq!((u.disabled, u.version), (false, 4));
+    let u = change_user(
+        store,
+        change(
+            "ana",
+            Some(4),
+            UserUpdate::Password {
+                hash: hash_of("ana, again"),
+                must_change: true,
+            },
+        ),
+    );
+    assert_eq!((u.must_change_password, u.version), (true, 5));
+    let c = store.credentials(&name("ana")).ok().flatten();
+    assert_eq!(
+        c.map(|c| (c.user, c.password_hash)),
+        Some((u.clone(), hash_of("ana, again")))
+    );
+    assert_eq!(store.users().unwrap_or_default(), [u]);
+    match store.change_user(change("zed", None, UserUpdate::Disabled(true))) {
+        Err(e @ StoreError::UnknownUser(_)) => assert_eq!(e.to_string(), "no user zed"),
+        other => panic!("expected UnknownUser, got {other:?}"),
+    }
+    let log = store.audit_log().unwrap_or_default();
+    let ana: Vec<_> = log.iter().filter(|e| e.object == "user/ana").collect();
+    assert_eq!(
+        ana.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        [
+            "user.add",
+            "user.role",
+            "user.disable",
+            "user.enable",
+            "user.password"
+        ]
+    );
+    for pair in ana.windows(2) {
+        assert_eq!(pair[1].before, pair[0].after, "digests chain the versions");
+        assert_ne!(pair[1].before, pair[1].after);
+    }
+}
+
+pub fn disabling_or_a_new_password_ends_the_users_sessions(store: &dyn Store) {
+    add_user(store, "ana", Role::Editor);
+    add_user(store, "bob", Role::Editor);
+    start(store, "t1", "ana", 0);
+    start(store, "t2", "ana", 1);
+    start(store, "t3", "bob", 2);
+    // A new role keeps the sessions and shows at once.
+    change_user(store, change("ana", None, UserUpdate::Role(Role::Approver)));
+    assert_eq!(
+        session_user(store, "t1").map(|u| u.role),
+        Some(Role::Approver)
+    );
+    change_user(
+        store,
+        change(
+            "ana",
+            None,
+            UserUpdate::Password {
+                hash: hash_of("new"),
+                must_change: false,
+            },
+        ),
+    );
+    assert_eq!(session_user(store, "t1"), None);
+    assert_eq!(session_user(store, "t2"), None);
+    assert!(session_user(store, "t3").is_some(), "bob's session stays");
+    start(store, "t4", "ana", 3);
+    assert!(session_user(store, "t4").is_some());
+    change_user(store, change("ana", None, UserUpdate::Disabled(true)));
+    assert_eq!(session_user(store, "t4"), None);
+    // Deleted, not merely hidden: enabling ana again does not bring it back.
+    change_user(store, change("ana", None, UserUpdate::Disabled(false)));
+    assert_eq!(session_user(store, "t4"), None);
+    assert!(!store.end_session("t4", "ana").unwrap_or(true));
+    assert!(session_user(store, "t3").is_some());
+}
+
+pub fn sessions_start_touch_end_and_purge(store: &dyn Store) {
+    let ana = add_user(store, "ana", Role::Viewer);
+    start(store, "t1", "ana", 0);
+    let (s, u) = store
+        .session("t1")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no session t1"));
+    assert_eq!(
+        (
+            s.token_hash.as_str(),
+            s.username.as_str(),
+            s.created_at,
+            s.last_seen
+        ),
+        ("t1", "ana", at(0), at(0))
+    );
+    assert_eq!(u, ana);
+    let entries = store.audit_log().unwrap_or_default().len();
+    store
+        .touch_session("t1", at(60))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = store.session("t1").ok().flatten().map(|(s, _)| s);
+    assert_eq!(
+        s.map(|s| (s.created_at, s.last_seen)),
+        Some((at(0), at(60)))
+    );
+    store
+        .touch_session("nope", at(60))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(session_user(store, "nope"), None);
+    start(store, "t2", "ana", 10);
+    start(store, "t3", "ana", 1000);
+    // Idle since before 30: t2 (last seen at 10); t1 was seen at 60.
+    assert_eq!(store.purge_sessions(at(30), at(0)).ok(), Some(1));
+    assert_eq!(session_user(store, "t2"), None);
+    assert!(session_user(store, "t1").is_some());
+    // Created before 500: t1, however recently seen.
+    assert_eq!(store.purge_sessions(at(0), at(500)).ok(), Some(1));
+    assert_eq!(session_user(store, "t1"), None);
+    assert!(session_user(store, "t3").is_some());
+    assert_eq!(store.purge_sessions(at(0), at(0)).ok(), Some(0));
+    // Touching and purging leave no entry; starting does.
+    let log = store.audit_log().unwrap_or_default();
+    assert_eq!(log.len(), entries + 2);
+    assert_eq!(store.end_session("t3", "ana").ok(), Some(true));
+    assert_eq!(store.end_session("t3", "ana").ok(), Some(false));
+    assert_eq!(session_user(store, "t3"), None);
+    assert_eq!(store.audit_log().unwrap_or_default().len(), entries + 3);
+    assert!(matches!(
+        store.start_session(NewSession {
+            token_hash: "t9".into(),
+            username: name("zed"),
+            at: at(0),
+        }),
+        Err(StoreError::UnknownUser(_))
+    ));
+    assert_eq!(store.audit_log().unwrap_or_default().len(), entries + 3);
+}
+
+pub fn a_disabled_users_session_is_none(store: &dyn Store) {
+    add_user(store, "ana", Role::Viewer);
+    start(store, "t1", "ana", 0);
+    assert!(session_user(store, "t1").is_some());
+    change_user(store, change("ana", None, UserUpdate::Disabled(true)));
+    assert_eq!(session_user(store, "t1"), None);
+    let entries = store.audit_log().unwrap_or_default().len();
+    assert!(
+        store
+            .start_session(NewSession {
+                token_hash: "t2".into(),
+                username: name("ana"),
+                at: at(5),
+            })
+            .is_err(),
+        "a disabled user cannot sign in"
+    );
+    assert_eq!(session_user(store, "t2"), None);
+    assert_eq!(store.audit_log().unwrap_or_default().len(), entries);
+    // The credentials stay readable: the caller tells a disabled account apart.
+    assert_eq!(
+        store
+            .credentials(&name("ana"))
+            .ok()
+            .flatten()
+            .map(|c| c.user.disabled),
+        Some(true)
+    );
+}
+
+pub fn account_writes_are_audited_and_the_chain_verifies(store: &dyn Store) {
+    commit(
+        store,
+        new_revision("mali", None, strategy(&["A."]), "first"),
+    );
+    add_user(store, "ana", Role::Viewer);
+    change_user(
+        store,
+        change("ana", Some(1), UserUpdate::Role(Role::Editor)),
+    );
+    start(store, "secret-token-hash", "ana", 0);
+    store
+        .touch_session("secret-token-hash", at(9))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.end_session("secret-token-hash", "ana").ok(),
+        Some(true)
+    );
+    change_user(
+        store,
+        change(
+            "ana",
+            None,
+            UserUpdate::Password {
+                hash: hash_of("changed"),
+                must_change: false,
+            },
+        ),
+    );
+    change_user(store, change("ana", None, UserUpdate::Disabled(true)));
+    change_user(store, change("ana", None, UserUpdate::Disabled(false)));
+    store
+        .purge_sessions(at(100), at(100))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let row = |actor: &str, action: &str, object: &str| {
+        (actor.to_string(), action.to_string(), object.to_string())
+    };
+    assert_eq!(
+        audit_rows(store),
+        [
+            row("alice", "import", "mission/mali/rev/1"),
+            row("root", "user.add", "user/ana"),
+            row("root", "user.role", "user/ana"),
+            row("ana", "session.start", "user/ana"),
+            row("ana", "session.end", "user/ana"),
+            row("root", "user.password", "user/ana"),
+            row("root", "user.disable", "user/ana"),
+            row("root", "user.enable", "user/ana"),
+        ]
+    );
+    let log = store.audit_log().unwrap_or_default();
+    for e in &log {
+        let text = format!("{e:?}");
+        assert!(
+            !text.contains("secret-token-hash") && !text.contains("argon2"),
+            "a secret in the audit trail: {text}"
+        );
+    }
+    match crate::verify(store) {
+        Ok(Verification::Intact { entries, head }) => {
+            assert_eq!(entries, 8);
+            assert_eq!(head, log.last().map(|e| e.hash.clone()));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store.integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+}
+
+// Search.
+
+/// A strategy with words to find: goal 1's objectives are the titles given, the priorities
+/// the text given.
+fn searchable(priorities: &str, objectives: &[&str]) -> Strategy {
+    Strategy {
+        priorities: vec![priorities.into()],
+        ..strategy(objectives)
+    }
+}
+
+fn search(store: &dyn Store, text: &str, public_only: bool) -> SearchResults {
+    search_page(store, text, public_only, 100, 0)
+}
+
+fn search_page(
+    store: &dyn Store,
+    text: &str,
+    public_only: bool,
+    limit: u32,
+    offset: u32,
+) -> SearchResults {
+    store
+        .search(&SearchQuery {
+            text: text.into(),
+            public_only,
+            limit,
+            offset,
+        })
+        .unwrap_or_else(|e| panic!("search {text:?}: {e}"))
+}
+
+/// Which blocks a search found, as `mission node field`, sorted.
+fn found(r: &SearchResults) -> Vec<String> {
+    let mut out: Vec<String> = r
+        .hits
+        .iter()
+        .map(|h| format!("{} {} {}", h.mission, h.node, h.field))
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn search_finds_stemmed_words(store: &dyn Store) {
+    commit(
+        store,
+        new_revision(
+            "mali",
+            None,
+            searchable(
+                "The election commission needs support before the vote.",
+                &["Hold free and fair elections.", "Strengthen the courts."],
+            ),
+            "first",
+        ),
+    );
+    let elections = search(store, "elections", false);
+    assert_eq!(
+        found(&elections),
+        [
+            "mali objective:1.1 justification",
+            "mali objective:1.1 title",
+            "mali priorities priorities",
+        ]
+    );
+    assert_eq!(elections.total, 3);
+    for q in ["Election", "ELECTED elections", "elect"] {
+        assert_eq!(found(&search(store, q, false)), found(&elections), "{q}");
+    }
+    assert_eq!(
+        found(&search(store, "strengthening court", false)),
+        [
+            "mali objective:1.2 justification",
+            "mali objective:1.2 title"
+        ]
+    );
+    // Every word must match, in one block.
+    assert_eq!(
+        found(&search(store, "fair courts", false)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found(&search(store, "fair elections", false)),
+        [
+            "mali objective:1.1 justification",
+            "mali objective:1.1 title"
+        ]
+    );
+    // Stop words alone, or nothing at all, find nothing.
+    for q in ["", "   ", "the and of", "!!!"] {
+        assert_eq!(search(store, q, false), SearchResults::empty(), "{q:?}");
+    }
+    let hit = elections
+        .hits
+        .iter()
+        .find(|h| h.node == "objective:1.1" && h.field == "title")
+        .unwrap_or_else(|| panic!("no title hit"));
+    assert_eq!(
+        (
+            hit.mission.as_str(),
+            hit.country.as_deref(),
+            hit.rev,
+            hit.heading.as_str()
+        ),
+        (
+            "mali",
+            Some("Testland"),
+            1,
+            "Objective 1.1: Hold free and fair elections."
+        )
+    );
+    assert!(
+        hit.snippet
+            .iter()
+            .any(|f| f.hit && f.text.to_lowercase() == "elections"),
+        "{:?}",
+        hit.snippet
+    );
+    assert!(
+        hit.snippet
+            .iter()
+            .all(|f| !f.hit || f.text.to_lowercase().starts_with("elect")),
+        "{:?}",
+        hit.snippet
+    );
+    let whole: String = hit.snippet.iter().map(|f| f.text.as_str()).collect();
+    assert!(whole.contains("Hold free and fair"), "{whole}");
+    for h in &elections.hits {
+        assert!(h.rank.is_finite());
+    }
+    // Best first.
+    assert!(elections.hits.windows(2).all(|w| w[0].rank >= w[1].rank));
+}
+
+pub fn search_public_only_leaves_out_other_strategies(store: &dyn Store) {
+    commit(
+        store,
+        new_revision("mali", None, strategy(&["Fair elections."]), "public"),
+    );
+    let mut private = strategy(&["Fair elections.", "Border security."]);
+    private.marking = Some("SENSITIVE BUT UNCLASSIFIED".into());
+    commit(store, new_revision("niger", None, private, "sensitive"));
+    let all = search(store, "elections", false);
+    assert_eq!(
+        found(&all),
+        [
+            "mali objective:1.1 justification",
+            "mali objective:1.1 title",
+            "niger objective:1.1 justification",
+            "niger objective:1.1 title",
+        ]
+    );
+    assert_eq!(all.total, 4);
+    let public = search(store, "elections", true);
+    assert_eq!(
+        found(&public),
+        [
+            "mali objective:1.1 justification",
+            "mali objective:1.1 title"
+        ]
+    );
+    assert_eq!(public.total, 2);
+    assert_eq!(search(store, "border", false).total, 2);
+    assert_eq!(search(store, "border", true), SearchResults::empty());
+}
+
+pub fn search_takes_any_text_as_words(store: &dyn Store) {
+    let mut s = searchable(
+        "Elections and courts.",
+        &["Fair elections.", "Independent courts."],
+    );
+    // A document cannot forge a highlight: the markers are stripped from what is indexed.
+    s.goals[0].objectives[1].justification =
+        Some("Marked \u{E000}fake\u{E001} words about courts.".into());
+    commit(store, new_revision("mali", None, s, "first"));
+    let elections = search(store, "elections", false).total;
+    assert!(elections > 0);
+    for q in [
+        "\"AND OR NEAR( * ^ -x:",
+        "elections\"",
+        "\"elections",
+        "elect*",
+        "title:elections",
+        "text:courts",
+        "{text heading}: courts",
+        "NEAR(elections courts, 2)",
+        "elections AND NOT courts",
+        "'; DROP TABLE search; --",
+        "a\0b",
+        "\u{E000}elections\u{E001}",
+        "ünïcödé ✓ 🙂 \u{345} ²",
+        "* ^ : ( ) \" - + & | ! < > @ ~",
+        &"elections ".repeat(100),
+        &"x".repeat(10_000),
+    ] {
+        let r = store.search(&SearchQuery {
+            text: q.into(),
+            public_only: false,
+            limit: 10,
+            offset: 0,
+        });
+        assert!(r.is_ok(), "{q:?}: {r:?}");
+    }
+    assert_eq!(search(store, "NOT elections", false).total, elections);
+    assert_eq!(search(store, "\"elections\"", false).total, elections);
+    assert_eq!(search(store, "elections*", false).total, elections);
+    let courts = search(store, "courts", false);
+    for h in &courts.hits {
+        for f in &h.snippet {
+            assert!(
+                !f.text.contains(['\u{E000}', '\u{E001}']),
+                "{:?}",
+                h.snippet
+            );
+            if f.hit {
+                assert!(
+                    f.text.to_lowercase().starts_with("court"),
+                    "{:?}",
+                    h.snippet
+                );
+            }
+        }
+    }
+    assert_eq!(search(store, "fake", false).total, 1);
+    assert_eq!(search(store, "markedfake", false).total, 0);
+}
+
+pub fn search_pages_through_every_match(store: &dyn Store) {
+    for (i, m) in ["mali", "niger", "chad", "ghana", "benin"]
+        .iter()
+        .enumerate()
+    {
+        let title = format!("Elections number {i}.");
+        commit(store, new_revision(m, None, strategy(&[&title]), "first"));
+    }
+    let all = search_page(store, "elections", false, 100, 0);
+    assert_eq!((all.total, all.hits.len()), (10, 10));
+    let mut paged = Vec::new();
+    for offset in [0, 3, 6, 9] {
+        let page = search_page(store, "elections", false, 3, offset);
+        assert_eq!(page.total, 10);
+        assert_eq!(page.hits.len(), if offset == 9 { 1 } else { 3 });
+        paged.extend(page.hits);
+    }
+    assert_eq!(
+        paged, all.hits,
+        "pages follow one order, without gaps or repeats"
+    );
+    let past = search_page(store, "elections", false, 3, 10);
+    assert_eq!((past.total, past.hits.len()), (10, 0));
+    let none = search_page(store, "elections", false, 0, 0);
+    assert_eq!((none.total, none.hits.len()), (10, 0));
+    // Equal ranks fall back to the mission, then document order.
+    let titles: Vec<String> = all
+        .hits
+        .iter()
+        .filter(|h| h.field == "title")
+        .map(|h| h.mission.to_string())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    if all
+        .hits
+        .iter()
+        .filter(|h| h.field == "title")
+        .all(|h| h.rank == all.hits[0].rank)
+    {
+        assert_eq!(titles, sorted);
+    }
+}
+
+pub fn search_follows_the_latest_revision(store: &dyn Store) {
+    commit(
+        store,
+        new_revision("mali", None, strategy(&["Fair elections."]), "first"),
+    );
+    commit(
+        store,
+        new_revision("niger", None, strategy(&["Fair elections."]), "first"),
+    );
+    assert_eq!(search(store, "elections", false).total, 4);
+    assert_eq!(
+        commit(
+            store,
+            new_revision("mali", Some(1), strategy(&["A referendum."]), "second")
+        ),
+        Commit::Created { rev: 2 }
+    );
+    assert_eq!(
+        found(&search(store, "elections", false)),
+        [
+            "niger objective:1.1 justification",
+            "niger objective:1.1 title"
+        ]
+    );
+    let referendum = search(store, "referendums", false);
+    assert_eq!(
+        found(&referendum),
+        [
+            "mali objective:1.1 justification",
+            "mali objective:1.1 title"
+        ]
+    );
+    assert!(referendum.hits.iter().all(|h| h.rev == 2));
+    // A commit that changes nothing leaves the index as it was.
+    commit(
+        store,
+        new_revision("mali", Some(2), strategy(&["A referendum."]), "again"),
+    );
+    assert_eq!(search(store, "referendum", false), referendum);
+    // A revert indexes the restored text.
+    let mut revert = new_revision("mali", Some(2), strategy(&["Fair elections."]), "revert");
+    revert.action = Action::Revert { to: 1 };
+    commit(store, revert);
+    assert_eq!(search(store, "elections", false).total, 4);
+    assert_eq!(search(store, "referendum", false).total, 0);
+    assert_eq!(
+        store.integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+}
+
+/// A dump carries the accounts (not the sessions) and a load rebuilds the search index; a
+/// format 1 dump, without accounts, still loads. `a` is used, `b` and `c` are empty.
+pub fn dump_and_load_carry_users(a: &dyn Store, b: &dyn Store, c: &dyn Store) {
+    commit(
+        a,
+        new_revision("mali", None, strategy(&["Fair elections."]), "first"),
+    );
+    add_user(a, "ana", Role::Admin);
+    add_user(a, "bob", Role::Viewer);
+    change_user(
+        a,
+        change(
+            "bob",
+            Some(1),
+            UserUpdate::Password {
+                hash: hash_of("bob2"),
+                must_change: true,
+            },
+        ),
+    );
+    start(a, "t1", "ana", 0);
+    let dump = a.dump().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dump.format, crate::DUMP_FORMAT);
+    assert_eq!(
+        dump.users
+            .iter()
+            .map(|c| (c.user.username.as_str(), c.password_hash.clone()))
+            .collect::<Vec<_>>(),
+        [("ana", hash_of("ana")), ("bob", hash_of("bob2"))]
+    );
+    b.load(&dump).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.dump().ok(), Some(dump.clone()));
+    assert_eq!(b.users().ok(), a.users().ok());
+    assert_eq!(
+        b.credentials(&name("bob")).ok(),
+        a.credentials(&name("bob")).ok()
+    );
+    assert_eq!(session_user(b, "t1"), None, "sessions are not dumped");
+    assert_eq!(
+        found(&search(b, "elections", false)),
+        found(&search(a, "elections", false))
+    );
+    assert_eq!(search(b, "elections", false).total, 2);
+    assert!(matches!(crate::verify(b), Ok(Verification::Intact { .. })));
+    assert_eq!(b.integrity().ok(), Some(Vec::new()));
+
+    // A format 1 dump (before accounts) has no users field.
+    let mut json = serde_json::to_value(&dump).unwrap_or_else(|e| panic!("{e}"));
+    if let Some(o) = json.as_object_mut() {
+        o.remove("users");
+        o.insert("format".into(), 1.into());
+    }
+    let mut old: crate::Dump = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
+    assert!(old.users.is_empty());
+    // Without the users, the account entries' accounts are missing: keep the mission's entry.
+    old.audit.truncate(1);
+    c.load(&old).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.users().ok(), Some(Vec::new()));
+    assert_eq!(search(c, "elections", false).total, 2);
+    assert!(matches!(
+        crate::verify(c),
+        Ok(Verification::Intact { entries: 1, .. })
+    ));
+}
+
 /// Writers racing from the same base: exactly one wins, the rest are refused, nothing is lost.
 pub fn concurrent_writers_lose_nothing(make: &dyn Fn() -> Box<dyn Store>) {
     let first = make();
@@ -598,6 +1389,101 @@ macro_rules! conformance_suite {
                 return;
             };
             $crate::conformance::every_write_is_audited_and_the_chain_verifies(&*open());
+        }
+        #[test]
+        fn users_are_added_listed_and_read_back() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::users_are_added_listed_and_read_back(&*open());
+        }
+        #[test]
+        fn a_duplicate_user_is_refused_and_nothing_is_written() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::a_duplicate_user_is_refused_and_nothing_is_written(&*open());
+        }
+        #[test]
+        fn user_changes_carry_versions_and_stale_ones_are_refused() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::user_changes_carry_versions_and_stale_ones_are_refused(&*open());
+        }
+        #[test]
+        fn disabling_or_a_new_password_ends_the_users_sessions() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::disabling_or_a_new_password_ends_the_users_sessions(&*open());
+        }
+        #[test]
+        fn sessions_start_touch_end_and_purge() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::sessions_start_touch_end_and_purge(&*open());
+        }
+        #[test]
+        fn a_disabled_users_session_is_none() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::a_disabled_users_session_is_none(&*open());
+        }
+        #[test]
+        fn account_writes_are_audited_and_the_chain_verifies() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::account_writes_are_audited_and_the_chain_verifies(&*open());
+        }
+        #[test]
+        fn search_finds_stemmed_words() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::search_finds_stemmed_words(&*open());
+        }
+        #[test]
+        fn search_public_only_leaves_out_other_strategies() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::search_public_only_leaves_out_other_strategies(&*open());
+        }
+        #[test]
+        fn search_takes_any_text_as_words() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::search_takes_any_text_as_words(&*open());
+        }
+        #[test]
+        fn search_pages_through_every_match() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::search_pages_through_every_match(&*open());
+        }
+        #[test]
+        fn search_follows_the_latest_revision() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::search_follows_the_latest_revision(&*open());
+        }
+        #[test]
+        fn dump_and_load_carry_users() {
+            let (Some(a), Some(b), Some(c)) = (
+                __conformance_database(),
+                __conformance_database(),
+                __conformance_database(),
+            ) else {
+                return;
+            };
+            $crate::conformance::dump_and_load_carry_users(&*a(), &*b(), &*c());
         }
         #[test]
         fn concurrent_writers_lose_nothing() {

@@ -1,16 +1,25 @@
 //! Cairn's memory. Missions, their strategy revisions (immutable, numbered 1, 2, 3 … per
-//! mission) and an append-only, hash-chained audit trail, behind one [`Store`] trait that every
-//! backend implements and proves with the [`conformance`] suite.
+//! mission), accounts and their sessions, a full-text index of every mission's latest revision
+//! and an append-only, hash-chained audit trail, behind one [`Store`] trait that every backend
+//! implements and proves with the [`conformance`] suite.
 //!
 //! The trait is synchronous: SQLite is, and callers in async code (the server) run store calls
 //! on blocking threads.
 
+pub mod accounts;
 pub mod audit;
 pub mod conformance;
 pub mod plan;
+pub mod search;
 mod types;
 
+use chrono::{DateTime, Utc};
+
+pub use accounts::{
+    Credentials, NewSession, NewUser, Session, User, UserChange, UserUpdate, Username,
+};
 pub use audit::{AuditEntry, ChainBreak, NewAuditEntry};
+pub use search::{Fragment, SearchHit, SearchQuery, SearchResults, terms};
 pub use types::*;
 
 /// A storage backend. Every write is one transaction that also appends its audit entry; a write
@@ -44,17 +53,62 @@ pub trait Store: Send + Sync {
     /// [`verify`] checks over [`Store::audit_log`]).
     fn integrity(&self) -> Result<Vec<String>, StoreError>;
 
-    /// Everything the store holds, read in one consistent snapshot (writers may run meanwhile).
+    /// Everything the store holds but sessions, read in one consistent snapshot (writers may
+    /// run meanwhile).
     fn dump(&self) -> Result<Dump, StoreError>;
 
-    /// Loads a dump into an empty store, exactly as it was (audit entries verbatim).
+    /// Loads a dump into an empty store, exactly as it was (audit entries verbatim), and builds
+    /// the search index. Reads every dump format up to [`DUMP_FORMAT`].
     fn load(&self, dump: &Dump) -> Result<(), StoreError>;
+
+    /// Every account, by name.
+    fn users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// An account with its password hash (disabled ones too: the caller decides).
+    fn credentials(&self, username: &Username) -> Result<Option<Credentials>, StoreError>;
+
+    /// Creates an account at version 1 ([`StoreError::Exists`] when the name is taken).
+    /// Audited `user.add`.
+    fn add_user(&self, new: NewUser) -> Result<User, StoreError>;
+
+    /// Changes an account's role, disabled flag or password over the version the writer read,
+    /// bumping its version. Audited `user.role`, `user.disable`, `user.enable` or
+    /// `user.password`; disabling and a new password end the user's sessions in the same
+    /// transaction.
+    fn change_user(&self, change: UserChange) -> Result<User, StoreError>;
+
+    /// Records a sign-in (refused for an unknown or disabled user). Audited `session.start`.
+    fn start_session(&self, new: NewSession) -> Result<(), StoreError>;
+
+    /// The session with this token hash and its user; None when there is none or the user is
+    /// disabled.
+    fn session(&self, token_hash: &str) -> Result<Option<(Session, User)>, StoreError>;
+
+    /// Marks a session as seen at `at`: one cheap statement, not audited.
+    fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Ends a session; audited `session.end` when it existed. Returns whether it existed.
+    fn end_session(&self, token_hash: &str, actor: &str) -> Result<bool, StoreError>;
+
+    /// Deletes the sessions idle since before `idle_since` or created before `created_since`,
+    /// returning how many. Not audited: expiry is nobody's act.
+    fn purge_sessions(
+        &self,
+        idle_since: DateTime<Utc>,
+        created_since: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
+
+    /// Searches the latest revision of every mission: blocks holding every word of the query
+    /// (stemmed), best first, then by mission and document order.
+    fn search(&self, q: &SearchQuery) -> Result<SearchResults, StoreError>;
 
     /// The name of the backend and where its data lives, with any password removed.
     fn describe(&self) -> String;
 }
 
-/// Checks the audit chain and that every revision and mission change has its entry.
+/// Checks the audit chain, that every revision has its entry, and that every account is in
+/// the state its newest `user.*` entry recorded (so a role changed behind the store's back is
+/// noticed).
 pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
     let entries = store.audit_log()?;
     if let Some(b) = audit::verify_chain(&entries) {
@@ -78,6 +132,22 @@ pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
             }
         }
     }
+    for user in store.users()? {
+        let object = user_object(&user.username);
+        let recorded = entries
+            .iter()
+            .rev()
+            .find(|e| e.object == object && e.action.starts_with("user."))
+            .and_then(|e| e.after.as_deref());
+        if recorded != Some(plan::user_digest(&user).as_str()) {
+            return Ok(Verification::Broken(ChainBreak {
+                seq: entries.last().map_or(0, |e| e.seq) + 1,
+                reason: format!(
+                    "{object} is not in the state its last audit entry recorded: the account was altered outside Cairn or entries were deleted"
+                ),
+            }));
+        }
+    }
     Ok(Verification::Intact {
         entries: entries.len(),
         head: entries.last().map(|e| e.hash.clone()),
@@ -92,4 +162,9 @@ pub fn revision_object(slug: &Slug, rev: u32) -> String {
 /// How audit entries name a mission's settings: `mission/mali`.
 pub fn mission_object(slug: &Slug) -> String {
     format!("mission/{slug}")
+}
+
+/// How audit entries name an account: `user/ana`.
+pub fn user_object(username: &Username) -> String {
+    format!("user/{username}")
 }

@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::Username;
+use crate::accounts::Credentials;
 use crate::audit::ChainBreak;
 
 /// A mission's short name: lower-case letters, digits and hyphens (`mali`, `burkina-faso`).
@@ -240,6 +242,18 @@ pub enum StoreError {
         latest: u32,
         actor: String,
     },
+    #[error("{0}")]
+    Exists(String),
+    #[error("no user {0}")]
+    UnknownUser(Username),
+    #[error(
+        "user {username} changed since version {base}: it is at version {latest}; nothing was written"
+    )]
+    StaleUser {
+        username: Username,
+        base: u32,
+        latest: u32,
+    },
     #[error(
         "the database was written by a newer Cairn (schema version {found}; this build knows up to {known}): upgrade Cairn to open it"
     )]
@@ -253,11 +267,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Whether the writer's input is at fault (stale or invalid), rather than the environment.
+    /// Whether the writer's input is at fault (stale, invalid, already there or naming a user
+    /// that does not exist), rather than the environment.
     pub fn is_input_fault(&self) -> bool {
         matches!(
             self,
-            Self::Conflict(_) | Self::StaleSettings { .. } | Self::Invalid(_)
+            Self::Conflict(_)
+                | Self::StaleSettings { .. }
+                | Self::Invalid(_)
+                | Self::Exists(_)
+                | Self::UnknownUser(_)
+                | Self::StaleUser { .. }
         )
     }
 }
@@ -271,10 +291,14 @@ pub struct Dump {
     pub missions: Vec<Mission>,
     pub revisions: Vec<Revision>,
     pub audit: Vec<crate::AuditEntry>,
+    /// Accounts with their password hashes, by name (format 2; a format 1 dump has none).
+    /// Sessions are not dumped: a restored store starts with everyone signed out.
+    #[serde(default)]
+    pub users: Vec<Credentials>,
 }
 
-/// The dump format this build writes and reads.
-pub const DUMP_FORMAT: u32 = 1;
+/// The dump format this build writes; it reads this one and every earlier one (1: no users).
+pub const DUMP_FORMAT: u32 = 2;
 
 /// The outcome of checking the audit trail.
 #[derive(Debug, Clone, PartialEq)]

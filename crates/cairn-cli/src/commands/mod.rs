@@ -3,7 +3,9 @@
 
 mod admin;
 mod document;
+mod serve;
 mod store;
+mod users;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -51,6 +53,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Mission { command } => store::mission(&g, command),
         Command::Audit { command } => admin::audit(&g, command),
         Command::Db { command } => admin::db(&g, command),
+        Command::Edit {
+            mission,
+            node,
+            field,
+            value,
+            message,
+            base,
+        } => store::edit(&g, &mission, &node, &field, value, message, base),
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => serve::serve(&g, &addr, demo, secure_cookies),
+        Command::User { command } => users::user(&g, command),
     }
 }
 

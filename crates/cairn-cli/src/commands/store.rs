@@ -279,3 +279,55 @@ pub fn mission(g: &Global, command: MissionCommand) -> Result<ExitCode, Failure>
     );
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn edit(
+    g: &Global,
+    mission: &str,
+    node: &str,
+    field: &str,
+    value: Option<String>,
+    message: String,
+    base: Option<u32>,
+) -> Result<ExitCode, Failure> {
+    let node: Node = node
+        .parse()
+        .map_err(|e: cairn_core::figure::NodeError| Failure::Environment(e.to_string()))?;
+    let field: cairn_core::Field = field
+        .parse()
+        .map_err(|e: cairn_core::block::FieldError| Failure::Environment(e.to_string()))?;
+    let value = match value {
+        Some(v) => v,
+        None => std::io::read_to_string(std::io::stdin()).map_err(|e| {
+            Failure::Environment(format!("cannot read the new text from stdin: {e}"))
+        })?,
+    };
+    let store = db::open(&g.db)?;
+    let m = names::mission(&*store, mission)?;
+    let commit = cairn_app::revise::edit(
+        &*store,
+        cairn_app::EditRequest {
+            mission: m.slug.clone(),
+            base: base.unwrap_or(m.latest_rev),
+            node,
+            field,
+            value,
+            message,
+            actor: names::actor(g.actor.as_deref()),
+        },
+    )
+    .map_err(|e| match e {
+        ReviseError::Store(e) => store_failure(e),
+        e if e.is_input_fault() => Failure::Input(e.to_string()),
+        e => Failure::Environment(e.to_string()),
+    })?;
+    match commit {
+        Commit::Created { rev } => eprintln!("cairn: {}: stored revision {rev}", m.slug),
+        Commit::NoChange { rev } => {
+            eprintln!(
+                "cairn: {}: no change (the text equals revision {rev})",
+                m.slug
+            )
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

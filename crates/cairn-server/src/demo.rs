@@ -1,0 +1,49 @@
+//! `serve --demo`: an empty database gets the sample Mali ICS and an administrator whose
+//! one-time password is printed once.
+
+use cairn_app::{Base, ImportRequest};
+use cairn_core::Role;
+use cairn_store::{Slug, Store, Username};
+
+/// The sample document, as published (see samples/README.md).
+pub const SAMPLE: &str = include_str!("../../../samples/mali-ics-2022.txt");
+
+/// The demo administrator's name.
+pub const ADMIN: &str = "admin";
+
+/// What seeding did.
+#[derive(Debug)]
+pub enum Seeded {
+    /// The database already held data: nothing was added.
+    AlreadyThere,
+    /// The sample was imported and the admin created with this one-time password.
+    Fresh { one_time_password: String },
+}
+
+/// Seeds an empty database.
+pub fn seed(store: &dyn Store) -> Result<Seeded, Box<dyn std::error::Error + Send + Sync>> {
+    if !store.missions()?.is_empty() || !store.users()?.is_empty() {
+        return Ok(Seeded::AlreadyThere);
+    }
+    cairn_app::import::import(
+        store,
+        ImportRequest {
+            bytes: SAMPLE.as_bytes(),
+            mission: Some(Slug::parse("mali")?),
+            bureau: Some("AF".into()),
+            message: "demo: the Mali ICS as published".into(),
+            base: Base::Expect(None),
+            actor: "demo".into(),
+        },
+    )?;
+    let (_, otp) = cairn_app::accounts::add_user(
+        store,
+        Username::parse(ADMIN)?,
+        Role::Admin,
+        None,
+        "demo".into(),
+    )?;
+    Ok(Seeded::Fresh {
+        one_time_password: otp.unwrap_or_default(),
+    })
+}

@@ -1,0 +1,170 @@
+//! One error body for every 4xx and 5xx the API sends: `{"error":{"code","message","details"}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use cairn_app::{ImportError, ReviseError};
+use cairn_store::StoreError;
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+/// An error as the API reports it.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Value,
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable, machine-readable name (`not-found`, `stale`, `invalid-body`, …).
+    pub code: String,
+    /// One line for a person: what is wrong, where, and what was expected.
+    pub message: String,
+    /// Structured facts: a JSON `pointer` into the request body, the `parameter` at fault, the
+    /// `diagnostics` of a refused document, the revisions written since a stale base.
+    #[schema(value_type = Object, nullable = true)]
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: Value::Null,
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", message)
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "sign in first: POST /api/v1/session with a username and password",
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// A body field that is present and well-formed JSON but not acceptable.
+    pub fn invalid_field(pointer: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-field", message)
+            .with_details(json!({ "pointer": pointer }))
+    }
+
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %what, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed; the error is in its log",
+        )
+    }
+
+    pub fn body(&self) -> Value {
+        json!({ "error": { "code": self.code, "message": self.message, "details": self.details } })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.body())).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match &e {
+            StoreError::UnknownMission(_) | StoreError::UnknownRevision { .. } => {
+                Self::not_found(e.to_string())
+            }
+            StoreError::UnknownUser(_) => Self::not_found(e.to_string()),
+            StoreError::Conflict(c) => {
+                let since: Vec<Value> = c
+                    .since
+                    .iter()
+                    .map(|r| json!({ "rev": r.rev, "at": r.at, "actor": r.actor, "message": r.message }))
+                    .collect();
+                Self::new(StatusCode::PRECONDITION_FAILED, "stale", e.to_string())
+                    .with_details(json!({ "latest": c.latest, "since": since }))
+            }
+            StoreError::StaleSettings { latest, .. } | StoreError::StaleUser { latest, .. } => {
+                Self::new(StatusCode::PRECONDITION_FAILED, "stale", e.to_string())
+                    .with_details(json!({ "latest": latest }))
+            }
+            StoreError::Exists(_) => Self::new(StatusCode::CONFLICT, "exists", e.to_string()),
+            StoreError::Invalid(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
+            }
+            StoreError::Unavailable { .. } => {
+                tracing::error!(error = %e, "store unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is unavailable; try again shortly",
+                )
+            }
+            StoreError::TooNew { .. } | StoreError::Database(_) => Self::internal(&e),
+        }
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Store(e) => e.into(),
+            ImportError::HasErrors(diagnostics) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "document-has-errors",
+                "the document has errors (see details.diagnostics); nothing was stored",
+            )
+            .with_details(json!({ "pointer": "/text", "diagnostics": diagnostics })),
+            ImportError::Unreadable(e) => Self::invalid_field("/text", e.to_string()),
+            ImportError::NoCountry => Self::invalid_field("/text", e.to_string()),
+            ImportError::BadBureau(_) => Self::invalid_field("/bureau", e.to_string()),
+        }
+    }
+}
+
+impl From<ReviseError> for ApiError {
+    fn from(e: ReviseError) -> Self {
+        match e {
+            ReviseError::Store(e) => e.into(),
+            ReviseError::UnknownMission(_) | ReviseError::UnknownRevision { .. } => {
+                Self::not_found(e.to_string())
+            }
+            ReviseError::Edit(cairn_core::EditError::NoSuchNode(_)) => {
+                Self::invalid_field("/node", e.to_string())
+            }
+            ReviseError::Edit(cairn_core::EditError::NoSuchField { .. }) => {
+                Self::invalid_field("/field", e.to_string())
+            }
+            ReviseError::Edit(_) => Self::invalid_field("/value", e.to_string()),
+            ReviseError::Unreadable(_) => Self::internal(&e),
+        }
+    }
+}
