@@ -1,56 +1,10 @@
 //! Missions, revisions and the audit trail through the CLI, on a fresh SQLite file per test.
 
 use std::path::PathBuf;
-use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::{cairn, fixture, json_of, path_arg, seed, stderr};
-
-/// A scratch directory with a database URL inside it.
-struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn url(&self) -> String {
-        format!("sqlite://{}", self.path("cairn.db").display())
-    }
-
-    /// Runs cairn against this scratch database as `alice`.
-    fn run(&self, args: &[&str]) -> Output {
-        let url = self.url();
-        let mut all = vec!["--db", url.as_str(), "--actor", "alice"];
-        all.extend_from_slice(args);
-        cairn(&all)
-    }
-
-    fn ok(&self, args: &[&str]) -> Output {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "cairn {args:?} failed: {}",
-            stderr(&out)
-        );
-        out
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
-        p
-    }
-}
+use crate::support::{Scratch, cairn, fixture, json_of, path_arg, seed, stderr};
 
 /// The Mali ICS with Objective 1.2 retitled and a new objective inserted before it.
 fn edited_seed(s: &Scratch) -> PathBuf {

@@ -46,3 +46,48 @@ pub fn json_of(out: &Output) -> Value {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A scratch directory with a database URL inside it.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn url(&self) -> String {
+        format!("sqlite://{}", self.path("cairn.db").display())
+    }
+
+    /// Runs cairn against this scratch database as `alice`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let url = self.url();
+        let mut all = vec!["--db", url.as_str(), "--actor", "alice"];
+        all.extend_from_slice(args);
+        cairn(&all)
+    }
+
+    pub fn ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "cairn {args:?} failed: {}",
+            stderr(&out)
+        );
+        out
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+        p
+    }
+}
