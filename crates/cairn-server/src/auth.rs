@@ -161,14 +161,18 @@ impl Visitor {
 /// How often a session's last use is written (not on every request).
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
-impl FromRequestParts<App> for Visitor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        if let Some(v) = parts.extensions.get::<Visitor>() {
-            return Ok(v.clone());
+impl Visitor {
+    /// The visitor a fresh session belongs to (just signed in, or just changed password).
+    pub fn signed_in_as(user: User, token: String) -> Self {
+        Self {
+            user: Some(user),
+            token: Some(token),
         }
-        let Some(token) = cookie_token(&parts.headers) else {
+    }
+
+    /// Who sends these headers: the session their cookie names, if it is alive.
+    pub async fn from_headers(headers: &HeaderMap, app: &App) -> Result<Self, ApiError> {
+        let Some(token) = cookie_token(headers) else {
             return Ok(Self::default());
         };
         let hash = token_hash(&token);
@@ -192,13 +196,21 @@ impl FromRequestParts<App> for Visitor {
                 Ok(Some((session, user)))
             })
             .await?;
-        let visitor = match found {
-            Some((_, user)) => Self {
-                user: Some(user),
-                token: Some(token),
-            },
+        Ok(match found {
+            Some((_, user)) => Self::signed_in_as(user, token),
             None => Self::default(),
-        };
+        })
+    }
+}
+
+impl FromRequestParts<App> for Visitor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if let Some(v) = parts.extensions.get::<Visitor>() {
+            return Ok(v.clone());
+        }
+        let visitor = Self::from_headers(&parts.headers, app).await?;
         parts.extensions.insert(visitor.clone());
         Ok(visitor)
     }

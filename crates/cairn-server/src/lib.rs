@@ -39,6 +39,10 @@ pub fn router(app: App) -> Router {
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            pages::error_chrome,
+        ))
         .layer(axum::middleware::from_fn(headers::log))
         .layer(axum::middleware::from_fn(headers::secure))
         .with_state(app)

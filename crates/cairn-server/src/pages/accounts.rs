@@ -175,13 +175,9 @@ pub async fn change_password(
     match changed {
         Ok(Some(user)) => {
             // Every session of the user ended with the change; this browser gets a new one.
-            let (token, _) = start_session(&app, user).await?;
-            let chrome = Chrome {
-                user: visitor.user.as_ref().map(|u| u.username.to_string()),
-                ..Chrome::default()
-            };
+            let (token, _) = start_session(&app, user.clone()).await?;
             let page = render(&PasswordPage {
-                chrome,
+                chrome: Chrome::new(&Visitor::signed_in_as(user, token.clone())),
                 must_change: false,
                 problem: String::new(),
                 done: true,

@@ -11,8 +11,9 @@ mod search;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use cairn_core::Permission;
@@ -117,19 +118,43 @@ struct ErrorPage {
     message: String,
 }
 
+/// What an error page says, kept on the response so that [`error_chrome`] can render it again
+/// with the visitor's own header.
+#[derive(Debug, Clone)]
+struct ErrorInfo(ApiError);
+
+fn error_page(e: &ApiError, chrome: Chrome) -> Response {
+    let page = ErrorPage {
+        chrome,
+        status: e.status.as_u16(),
+        reason: e.status.canonical_reason().unwrap_or("Error").to_string(),
+        message: e.message.clone(),
+    };
+    match page.render() {
+        Ok(html) => (e.status, Html(html)).into_response(),
+        Err(err) => ApiError::internal(err).into_response(),
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let e = self.0;
-        let page = ErrorPage {
-            chrome: Chrome::default(),
-            status: e.status.as_u16(),
-            reason: e.status.canonical_reason().unwrap_or("Error").to_string(),
-            message: e.message,
-        };
-        match page.render() {
-            Ok(html) => (e.status, Html(html)).into_response(),
-            Err(err) => ApiError::internal(err).into_response(),
-        }
+        let mut res = error_page(&self.0, Chrome::default());
+        res.extensions_mut().insert(ErrorInfo(self.0));
+        res
+    }
+}
+
+/// Error pages come from places that do not know the visitor (extractors, the fallback): this
+/// renders them again with the signed-in user's header, looking the session up only then.
+pub async fn error_chrome(State(app): State<App>, req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let res = next.run(req).await;
+    let Some(ErrorInfo(e)) = res.extensions().get::<ErrorInfo>().cloned() else {
+        return res;
+    };
+    match Visitor::from_headers(&headers, &app).await {
+        Ok(v) if v.user.is_some() => error_page(&e, Chrome::new(&v)),
+        _ => res,
     }
 }
 
@@ -204,7 +229,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
 
 /// A form's CSRF token must be the session's.
 pub fn check_csrf(v: &Visitor, given: &str) -> Result<(), PageError> {
-    v.check_csrf(Some(given)).map_err(PageError)
+    v.check_csrf(Some(given)).map_err(|mut e| {
+        e.message = "This form belongs to a session that has ended or changed. Go back, reload the page and try again.".into();
+        PageError(e)
+    })
 }
 
 /// Paragraphs of a narrative block (split at blank lines).
