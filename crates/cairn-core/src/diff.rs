@@ -681,7 +681,7 @@ mod tests {
         let json = serde_json::to_value(&d.elements[1]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             json,
-            serde_json::json!({"change": "renumbered", "id": 3, "from": "objective:1.2", "to": "objective:2.1"})
+            serde_json::json!({"change": "renumbered", "id": "e3", "from": "objective:1.2", "to": "objective:2.1"})
         );
     }
 

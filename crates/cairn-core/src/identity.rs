@@ -50,11 +50,52 @@ use serde::{Deserialize, Serialize};
 use crate::{ManagementObjective, Node, Number, Objective, Strategy};
 
 /// An element's id, unique within its mission: `e1`, `e2`, … in order of first appearance.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(transparent)]
+/// Written as that string everywhere (a strategy's elements, diffs, stored identities); read
+/// also as the bare number identities were stored as before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ElementId(pub u32);
+
+impl Serialize for ElementId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ElementId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Text(String),
+            Number(u32),
+        }
+        match Form::deserialize(d)? {
+            Form::Number(n) => Ok(Self(n)),
+            Form::Text(t) => t
+                .strip_prefix('e')
+                .and_then(|n| n.parse().ok())
+                .filter(|n: &u32| n.to_string() == t[1..])
+                .map(Self)
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!("{t:?} is not an element id: expected e1, e2, …"))
+                }),
+        }
+    }
+}
+
+impl JsonSchema for ElementId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ElementId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An element's stable id within its mission: e1, e2, …",
+            "type": "string",
+            "pattern": "^e[1-9][0-9]*$"
+        })
+    }
+}
 
 impl fmt::Display for ElementId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -690,6 +731,15 @@ mod tests {
         M 1 | Modernize the embassy's facilities and operations | The new annex and consolidated warehouse serve every agency.
         M 2 | Recruit and retain a skilled local workforce | Competitive compensation and training keep locally employed staff.
     ";
+
+    #[test]
+    fn ids_are_written_as_strings_and_read_in_either_form() {
+        assert_eq!(serde_json::to_string(&ElementId(7)).ok().as_deref(), Some("\"e7\""));
+        for (json, want) in [("\"e7\"", Some(7)), ("7", Some(7)), ("\"7\"", None), ("\"e07\"", None), ("\"ex\"", None)] {
+            let got = serde_json::from_str::<ElementId>(json).ok().map(|i| i.0);
+            assert_eq!(got, want, "{json}");
+        }
+    }
 
     #[test]
     fn first_revision_numbers_ids_in_document_order() {

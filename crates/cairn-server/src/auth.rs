@@ -190,7 +190,8 @@ impl Visitor {
                     s.end_session(&hash, "system")?;
                     return Ok(None);
                 }
-                if now - session.last_seen > TOUCH_EVERY {
+                // Recorded often enough that a short idle timeout cannot end a session in use.
+                if now - session.last_seen > TOUCH_EVERY.min(idle / 2) {
                     s.touch_session(&hash, now)?;
                 }
                 Ok(Some((session, user)))

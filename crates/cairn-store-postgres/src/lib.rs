@@ -39,7 +39,51 @@ pub struct PostgresStore {
     config: Config,
     /// The dedicated schema, when there is one.
     schema: Option<String>,
-    client: Mutex<Client>,
+    /// Always Some outside `client()` and `drop`; an Option so that a connection can be closed
+    /// on a thread of its own (see [`close_apart`]).
+    client: Mutex<Option<Client>>,
+}
+
+/// The locked connection; `PostgresStore::client` only hands it out holding one.
+pub(crate) struct ClientGuard<'a>(MutexGuard<'a, Option<Client>>);
+
+impl std::ops::Deref for ClientGuard<'_> {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        match self.0.as_ref() {
+            Some(c) => c,
+            None => unreachable!("PostgresStore::client always leaves a connection in place"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for ClientGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        match self.0.as_mut() {
+            Some(c) => c,
+            None => unreachable!("PostgresStore::client always leaves a connection in place"),
+        }
+    }
+}
+
+/// Closes a connection on a thread of its own. The synchronous client blocks on a private
+/// runtime when dropped, which panics on a thread that already runs one — a server's worker,
+/// where the last reference to the store may well be dropped.
+fn close_apart(client: Client) {
+    let _ = std::thread::spawn(move || drop(client)).join();
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        let slot = self
+            .client
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(client) = slot.take() {
+            close_apart(client);
+        }
+    }
 }
 
 /// A failure inside the crate: the database's own error (kept whole, so that a write can tell a
@@ -274,7 +318,7 @@ impl PostgresStore {
             url: shown,
             config,
             schema,
-            client: Mutex::new(client),
+            client: Mutex::new(Some(client)),
         })
     }
 
@@ -286,22 +330,27 @@ impl PostgresStore {
     }
 
     /// The connection, reopened when the server closed it (a restart, an idle timeout).
-    pub(crate) fn client(&self) -> Result<MutexGuard<'_, Client>, StoreError> {
+    pub(crate) fn client(&self) -> Result<ClientGuard<'_>, StoreError> {
         // A panic while holding the lock leaves the connection usable: the unfinished
         // transaction was rolled back when it was dropped.
-        let mut client = self
+        let mut slot = self
             .client
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if client.is_closed() {
-            *client = open(&self.config, self.schema.as_deref()).map_err(|reason| {
-                StoreError::Unavailable {
-                    url: self.url.clone(),
-                    reason,
-                }
-            })?;
+        if slot.as_ref().is_none_or(Client::is_closed) {
+            if let Some(old) = slot.take() {
+                close_apart(old);
+            }
+            *slot = Some(
+                open(&self.config, self.schema.as_deref()).map_err(|reason| {
+                    StoreError::Unavailable {
+                        url: self.url.clone(),
+                        reason,
+                    }
+                })?,
+            );
         }
-        Ok(client)
+        Ok(ClientGuard(slot))
     }
 
     /// The dedicated schema, if the store was opened with [`PostgresStore::connect_schema`].
