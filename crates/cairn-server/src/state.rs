@@ -1,10 +1,12 @@
-//! What every request handler shares: the store, the configuration, and a cache of rendered
-//! revisions (revisions never change, so a cached one is never stale; only which revision is
-//! latest is asked of the database, so several servers over one database agree).
+//! What every request handler shares: the store, the configuration, and two caches:
+//! rendered revisions (revisions never change, so a cached one is never stale) and which
+//! revision of each mission is latest, trusted for [`LATEST_TTL`] by reads. A server learns its
+//! own writes at once; another server's within that time. Writes never trust it: they ask the
+//! database, and the store refuses a stale base inside its transaction anyway.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use cairn_store::{Revision, Slug, Store};
@@ -39,7 +41,14 @@ pub struct View {
     pub json: Bytes,
     /// Whether anonymous visitors may read it.
     pub public: bool,
+    /// The strategy page as an anonymous visitor sees it while this is the latest revision
+    /// (the same bytes for every such visitor).
+    pub anonymous_page: OnceLock<Bytes>,
 }
+
+/// How long reads trust the latest revision number they were told (measured: asking the
+/// database on every read costs five times the rest of serving the strategy JSON).
+pub const LATEST_TTL: Duration = Duration::from_secs(1);
 
 /// How many revisions the cache keeps before it starts over.
 const VIEW_CACHE: usize = 512;
@@ -48,6 +57,7 @@ struct Inner {
     store: Arc<dyn Store>,
     config: Config,
     views: Mutex<HashMap<(Slug, u32), Arc<View>>>,
+    latest: Mutex<HashMap<Slug, (u32, Instant)>>,
 }
 
 /// The application: cheap to clone, one per server.
@@ -60,6 +70,7 @@ impl App {
             store,
             config,
             views: Mutex::new(HashMap::new()),
+            latest: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -87,18 +98,46 @@ impl App {
         }
     }
 
+    /// The latest revision of a mission as the database says now (None: no such mission).
+    pub async fn latest_rev(&self, slug: &Slug) -> Result<Option<u32>, ApiError> {
+        let s = slug.clone();
+        let rev = self.run(move |st| st.mission(&s)).await?.map(|m| m.latest_rev);
+        match rev {
+            Some(r) => self.note_latest(slug, r),
+            None => {
+                lock(&self.0.latest).remove(slug);
+            }
+        }
+        Ok(rev)
+    }
+
+    /// Records a mission's latest revision (after this server wrote it, or read it).
+    pub fn note_latest(&self, slug: &Slug, rev: u32) {
+        let mut latest = lock(&self.0.latest);
+        if latest.len() >= VIEW_CACHE {
+            latest.clear();
+        }
+        latest.insert(slug.clone(), (rev, Instant::now()));
+    }
+
+    /// The latest revision for a read: from the cache while it is younger than [`LATEST_TTL`].
+    async fn latest_for_read(&self, slug: &Slug) -> Result<Option<u32>, ApiError> {
+        let known = lock(&self.0.latest).get(slug).copied();
+        match known {
+            Some((rev, at)) if at.elapsed() < LATEST_TTL => Ok(Some(rev)),
+            _ => self.latest_rev(slug).await,
+        }
+    }
+
     /// A revision (the latest when `rev` is None) with its JSON, or None when the mission or
     /// revision does not exist.
     pub async fn view(&self, slug: &Slug, rev: Option<u32>) -> Result<Option<Arc<View>>, ApiError> {
         let rev = match rev {
             Some(r) => r,
-            None => {
-                let s = slug.clone();
-                match self.run(move |st| st.mission(&s)).await? {
-                    Some(m) => m.latest_rev,
-                    None => return Ok(None),
-                }
-            }
+            None => match self.latest_for_read(slug).await? {
+                Some(r) => r,
+                None => return Ok(None),
+            },
         };
         let key = (slug.clone(), rev);
         if let Some(v) = self.cached(&key) {
@@ -114,12 +153,9 @@ impl App {
             public: revision.strategy.is_public(),
             revision,
             json: Bytes::from(json),
+            anonymous_page: OnceLock::new(),
         });
-        let mut views = self
-            .0
-            .views
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut views = lock(&self.0.views);
         if views.len() >= VIEW_CACHE {
             views.clear();
         }
@@ -128,11 +164,11 @@ impl App {
     }
 
     fn cached(&self, key: &(Slug, u32)) -> Option<Arc<View>> {
-        self.0
-            .views
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(key)
-            .cloned()
+        lock(&self.0.views).get(key).cloned()
     }
+}
+
+/// A cache lock; a panic elsewhere leaves the map usable (it holds only finished entries).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

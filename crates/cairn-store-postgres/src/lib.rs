@@ -12,7 +12,8 @@
 mod read;
 mod write;
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use cairn_store::{
@@ -21,7 +22,8 @@ use cairn_store::{
     User, UserChange, Username,
 };
 use chrono::{DateTime, Utc};
-use postgres::{Client, Config, NoTls};
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls, Statement};
 
 /// Migrations in order; `cairn_meta`'s `schema_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -42,6 +44,11 @@ pub struct PostgresStore {
     /// Always Some outside `client()` and `drop`; an Option so that a connection can be closed
     /// on a thread of its own (see [`close_apart`]).
     client: Mutex<Option<Client>>,
+    /// How many connections `client()` has opened: a prepared statement belongs to one.
+    generation: AtomicU64,
+    /// The search statement, prepared once per connection (generation, statement): planning it
+    /// anew would cost about as much as running it.
+    search: Mutex<Option<(u64, Statement)>>,
 }
 
 /// The locked connection; `PostgresStore::client` only hands it out holding one.
@@ -319,6 +326,8 @@ impl PostgresStore {
             config,
             schema,
             client: Mutex::new(Some(client)),
+            generation: AtomicU64::new(0),
+            search: Mutex::new(None),
         })
     }
 
@@ -341,6 +350,7 @@ impl PostgresStore {
             if let Some(old) = slot.take() {
                 close_apart(old);
             }
+            self.generation.fetch_add(1, Ordering::Relaxed);
             *slot = Some(
                 open(&self.config, self.schema.as_deref()).map_err(|reason| {
                     StoreError::Unavailable {
@@ -457,7 +467,38 @@ impl Store for PostgresStore {
     }
 
     fn search(&self, q: &SearchQuery) -> Result<SearchResults, StoreError> {
-        read::search(&mut *self.client()?, q).map_err(Into::into)
+        if cairn_store::search::match_terms(&q.text).is_empty() {
+            return Ok(SearchResults::empty());
+        }
+        let mut client = self.client()?;
+        let generation = self.generation.load(Ordering::Relaxed);
+        let mut attempt = 0;
+        loop {
+            let cached = self
+                .search
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            let statement = match cached {
+                Some((g, s)) if g == generation => s,
+                _ => {
+                    let s = client.prepare(read::SEARCH).map_err(Error::from)?;
+                    *self.search.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some((generation, s.clone()));
+                    s
+                }
+            };
+            match read::search(&mut *client, &statement, q) {
+                // Something (a pooler, DISCARD ALL) dropped the statement: prepare it again.
+                Err(Error::Pg(e))
+                    if attempt == 0 && e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME) =>
+                {
+                    *self.search.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                    attempt += 1;
+                }
+                result => return result.map_err(Into::into),
+            }
+        }
     }
 
     fn describe(&self) -> String {

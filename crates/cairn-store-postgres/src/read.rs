@@ -8,7 +8,7 @@ use cairn_store::{
     SearchQuery, SearchResults, Session, Slug, User, Username,
 };
 use chrono::{DateTime, Utc};
-use postgres::{Client, GenericClient, IsolationLevel, Row};
+use postgres::{Client, GenericClient, IsolationLevel, Row, Statement};
 
 use crate::{Error, corrupt};
 
@@ -337,10 +337,26 @@ fn headline_options() -> String {
 }
 
 /// The count and the page in one statement (one snapshot): the matches through the GIN index,
-/// ranked and cut to the page, and only the page's rows get a headline. A page past the end
-/// still brings the count (the LEFT JOIN's one row of NULLs).
-const SEARCH: &str = "WITH hits AS MATERIALIZED (
-         SELECT s.id, s.mission, s.ord, ts_rank(s.tsv, plainto_tsquery('english', $1)) AS rank
+/// ranked (`ts_rank`, normalised by the log of the block's length, as bm25 is by its length)
+/// and cut to the page; only the page's rows get a headline. A page past the end still brings
+/// the count (the LEFT JOIN's one row of NULLs).
+///
+/// `ts_headline` re-parses and stems all the text it is given, which for a long block (a
+/// mission's priorities run to thousands of characters) costs milliseconds. So it is first
+/// given a window of about 360 characters (whole words: room for the 30 a headline shows)
+/// starting a few words before the first word (after a space or a line break) that begins with
+/// a query word's stem; the stem, less a final `i` (`countri`), is a prefix of the words it
+/// stands for. (A few words, fewer than `MinWords`: when the window holds no place with every
+/// query word, `ts_headline` shows its first words.) Only when the window's headline shows no
+/// match (an irregular stem such as `die` for `dying`, an accented capital) does the whole
+/// text get one.
+///
+/// A long text is stored compressed, and every mention of the column decompresses it again:
+/// `d` decompresses it once (`|| ''` makes a new value; `OFFSET 0` keeps the planner from
+/// folding the subquery back into its mentions), and `l` lower-cases it once (ASCII only,
+/// `COLLATE "C"`, which is what the stems need and many times cheaper).
+pub(crate) const SEARCH: &str = "WITH hits AS MATERIALIZED (
+         SELECT s.id, s.mission, s.ord, ts_rank(s.tsv, plainto_tsquery('english', $1), 1) AS rank
          FROM search s
          WHERE s.tsv @@ plainto_tsquery('english', $1) AND (NOT $2 OR s.public)
      ),
@@ -348,26 +364,63 @@ const SEARCH: &str = "WITH hits AS MATERIALIZED (
          SELECT id, rank, mission, ord FROM hits
          ORDER BY rank DESC, mission COLLATE \"C\", ord
          LIMIT $3 OFFSET $4
+     ),
+     stems AS MATERIALIZED (
+         SELECT NULLIF(rtrim(stem, 'i'), '') AS stem
+         FROM unnest(tsvector_to_array(to_tsvector('english', $1))) stem
      )
-     SELECT t.total, s.mission, m.country, s.rev, s.node, s.field, s.heading, s.text,
-            ts_headline('english', s.text, plainto_tsquery('english', $1), $5), p.rank::FLOAT8
+     SELECT t.total, s.mission, m.country, s.rev, s.node, s.field, s.heading, d.text,
+            CASE WHEN strpos(hw.headline, $6) > 0 THEN hw.headline
+                 ELSE ts_headline('english', d.text, plainto_tsquery('english', $1), $5)
+            END,
+            p.rank::FLOAT8
      FROM (SELECT COUNT(*) AS total FROM hits) t
-     LEFT JOIN (page p JOIN search s ON s.id = p.id JOIN missions m ON m.slug = s.mission) ON TRUE
+     LEFT JOIN (
+         page p
+         JOIN search s ON s.id = p.id
+         JOIN missions m ON m.slug = s.mission
+         CROSS JOIN LATERAL (SELECT s.text || '' AS text OFFSET 0) d
+         CROSS JOIN LATERAL (
+             SELECT ' ' || lower(d.text COLLATE \"C\") AS text OFFSET 0
+         ) l
+         CROSS JOIN LATERAL (
+             SELECT COALESCE(MIN(LEAST(
+                        NULLIF(strpos(l.text, ' ' || stems.stem), 0),
+                        NULLIF(strpos(l.text, E'\\n' || stems.stem), 0)
+                    )), 0) AS first
+             FROM stems
+         ) w
+         CROSS JOIN LATERAL (
+             SELECT ts_headline('english',
+                 CASE WHEN w.first = 0 OR length(d.text) <= 400 THEN d.text
+                      WHEN w.first <= 60 THEN regexp_replace(left(d.text, 360), '\\s+\\S*$', '')
+                      ELSE regexp_replace(substring(d.text FROM w.first - 60 FOR 360),
+                                          '^\\S*\\s+|\\s+\\S*$', '', 'g')
+                 END,
+                 plainto_tsquery('english', $1), $5) AS headline
+         ) hw
+     ) ON TRUE
      ORDER BY p.rank DESC, p.mission COLLATE \"C\", p.ord";
 
-pub fn search(c: &mut impl GenericClient, q: &SearchQuery) -> Result<SearchResults, Error> {
+/// Runs [`SEARCH`], prepared on this connection as `statement`.
+pub fn search(
+    c: &mut impl GenericClient,
+    statement: &Statement,
+    q: &SearchQuery,
+) -> Result<SearchResults, Error> {
     let terms = search::match_terms(&q.text);
     if terms.is_empty() {
         return Ok(SearchResults::empty());
     }
     let rows = c.query(
-        SEARCH,
+        statement,
         &[
             &terms.join(" "),
             &q.public_only,
             &i64::from(q.limit),
             &i64::from(q.offset),
             &headline_options(),
+            &MARK_START.to_string(),
         ],
     )?;
     let mut total = 0;

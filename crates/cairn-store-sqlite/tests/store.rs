@@ -5,7 +5,10 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cairn_store::conformance::strategy;
-use cairn_store::{Action, Commit, NewRevision, Slug, Store, StoreError, Verification, verify};
+use cairn_store::{
+    Action, Commit, NewRevision, NewUser, SearchQuery, Slug, Store, StoreError, Username,
+    Verification, verify,
+};
 use cairn_store_sqlite::SqliteStore;
 
 /// A database in a temporary directory that lives as long as the value.
@@ -268,11 +271,116 @@ fn the_schema_is_what_the_migration_says() {
         .into_iter()
         .map(|(t, _, _)| t)
         .collect();
-    for t in ["audit", "missions", "revisions"] {
+    for t in [
+        "audit",
+        "missions",
+        "revisions",
+        "search",
+        "sessions",
+        "users",
+    ] {
         assert!(tables.iter().any(|x| x == t), "{t} missing");
     }
+    // The FTS5 index and its shadow tables are not part of the compared schema.
+    assert!(
+        !tables.iter().any(|t| t.starts_with("search_fts")),
+        "{tables:?}"
+    );
     // Migrating again is a no-op.
     db.open().migrate().unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn search_total(store: &dyn Store, text: &str) -> u64 {
+    store
+        .search(&SearchQuery {
+            text: text.into(),
+            public_only: false,
+            limit: 10,
+            offset: 0,
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+        .total
+}
+
+/// A database made before accounts and search (schema version 1) gets the new tables and an
+/// index of the revisions it holds when it is migrated.
+#[test]
+fn an_old_database_is_indexed_when_migrated() {
+    let db = populated();
+    // Back to what 0001_init.sql alone made.
+    rusqlite_conn(&db.path)
+        .execute_batch(
+            "DROP TABLE search_fts; DROP TABLE search; DROP TABLE sessions; DROP TABLE users;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store = db.open();
+    // The latest revision (objective "D.", justified "Why D.") is indexed, earlier ones not.
+    assert_eq!(search_total(&store, "d"), 2);
+    assert_eq!(search_total(&store, "c"), 0);
+    assert_eq!(
+        store.integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+    let version: u32 = rusqlite_conn(&db.path)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version, 2);
+}
+
+#[test]
+fn an_account_altered_behind_the_stores_back_is_noticed() {
+    let db = populated();
+    let store = db.open();
+    store
+        .add_user(NewUser {
+            username: Username::parse("ana").unwrap_or_else(|e| panic!("{e}")),
+            role: cairn_core::Role::Viewer,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            must_change_password: false,
+            actor: "root".into(),
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(broken_at(&db), None);
+    rusqlite_conn(&db.path)
+        .execute_batch("UPDATE users SET role = 'admin' WHERE username = 'ana'")
+        .unwrap_or_else(|e| panic!("{e}"));
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Broken(b) => assert!(b.reason.contains("user/ana"), "{}", b.reason),
+        Verification::Intact { .. } => panic!("a changed role went unnoticed"),
+    }
+    rusqlite_conn(&db.path)
+        .execute_batch("DELETE FROM users WHERE username = 'ana'")
+        .unwrap_or_else(|e| panic!("{e}"));
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Broken(b) => assert!(b.reason.contains("no account"), "{}", b.reason),
+        Verification::Intact { .. } => panic!("a deleted account went unnoticed"),
+    }
+}
+
+#[test]
+fn a_damaged_search_index_is_reported() {
+    let db = populated();
+    assert_eq!(
+        db.open().integrity().unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+    rusqlite_conn(&db.path)
+        .execute_batch("UPDATE search SET rev = 1")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let problems = db.open().integrity().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        problems.iter().any(|p| p.contains("older revision")),
+        "{problems:?}"
+    );
+    rusqlite_conn(&db.path)
+        .execute_batch("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let problems = db.open().integrity().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        problems.iter().any(|p| p.contains("full-text index")),
+        "{problems:?}"
+    );
 }
 
 /// The writer side of the crash test, started by it.

@@ -1099,6 +1099,63 @@ pub fn search_follows_the_latest_revision(store: &dyn Store) {
     );
 }
 
+pub fn search_snippets_are_short_and_around_the_first_match(store: &dyn Store) {
+    let filler = |n: usize, what: &str| -> String {
+        (0..n)
+            .map(|i| format!("Sentence {i} {what} about logistics and staffing."))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // The first match is far into a long text, after words that share its stem's prefix.
+    let long = format!(
+        "{} Electricity and electrodes are not it. {} Citizens want free elections soon. {}",
+        filler(40, "here"),
+        filler(40, "there"),
+        filler(60, "after")
+    );
+    let short = "Elections open the text.".to_string();
+    let mut s = searchable(&long, &["Unrelated."]);
+    s.goals[0].description = Some(short.clone());
+    commit(store, new_revision("mali", None, s, "first"));
+    let r = search(store, "elections", false);
+    assert_eq!(
+        found(&r),
+        ["mali goal:1 description", "mali priorities priorities"]
+    );
+    for h in &r.hits {
+        let whole: String = h.snippet.iter().map(|f| f.text.as_str()).collect();
+        let original = if h.field == "priorities" {
+            &long
+        } else {
+            &short
+        };
+        assert!(
+            h.snippet
+                .iter()
+                .any(|f| f.hit && f.text.eq_ignore_ascii_case("elections")),
+            "{:?}",
+            h.snippet
+        );
+        assert!(
+            whole.split_whitespace().count() <= 34,
+            "too long a snippet: {whole}"
+        );
+        // Whole words of the text, with an ellipsis where it was cut.
+        let inner = whole.trim_matches('…').trim();
+        assert!(original.contains(inner), "{whole:?} is not in the text");
+        assert_eq!(
+            whole.starts_with('…'),
+            !original.starts_with(inner),
+            "{whole:?}"
+        );
+        assert_eq!(
+            whole.ends_with('…'),
+            !original.ends_with(inner),
+            "{whole:?}"
+        );
+    }
+}
+
 /// A dump carries the accounts (not the sessions) and a load rebuilds the search index; a
 /// format 1 dump, without accounts, still loads. `a` is used, `b` and `c` are empty.
 pub fn dump_and_load_carry_users(a: &dyn Store, b: &dyn Store, c: &dyn Store) {
@@ -1473,6 +1530,13 @@ macro_rules! conformance_suite {
                 return;
             };
             $crate::conformance::search_follows_the_latest_revision(&*open());
+        }
+        #[test]
+        fn search_snippets_are_short_and_around_the_first_match() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::search_snippets_are_short_and_around_the_first_match(&*open());
         }
         #[test]
         fn dump_and_load_carry_users() {

@@ -132,21 +132,31 @@ pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
             }
         }
     }
+    // Each account's newest `user.*` entry, by object, in one pass.
+    let mut recorded: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
+    for e in entries.iter().filter(|e| e.action.starts_with("user.")) {
+        recorded.insert(e.object.as_str(), e.after.as_deref());
+    }
+    let next_seq = entries.last().map_or(0, |e| e.seq) + 1;
     for user in store.users()? {
         let object = user_object(&user.username);
-        let recorded = entries
-            .iter()
-            .rev()
-            .find(|e| e.object == object && e.action.starts_with("user."))
-            .and_then(|e| e.after.as_deref());
-        if recorded != Some(plan::user_digest(&user).as_str()) {
+        let digest = plan::user_digest(&user);
+        if recorded.remove(object.as_str()) != Some(Some(digest.as_str())) {
             return Ok(Verification::Broken(ChainBreak {
-                seq: entries.last().map_or(0, |e| e.seq) + 1,
+                seq: next_seq,
                 reason: format!(
                     "{object} is not in the state its last audit entry recorded: the account was altered outside Cairn or entries were deleted"
                 ),
             }));
         }
+    }
+    if let Some(object) = recorded.keys().next() {
+        return Ok(Verification::Broken(ChainBreak {
+            seq: next_seq,
+            reason: format!(
+                "{object} has audit entries but no account: it was deleted outside Cairn (accounts are disabled, never deleted)"
+            ),
+        }));
     }
     Ok(Verification::Intact {
         entries: entries.len(),
