@@ -8,7 +8,7 @@ use cairn_app::EditRequest;
 use cairn_core::{Field, Node, Permission};
 use serde::Deserialize;
 
-use super::missions::{Piece, anchor, pieces};
+use super::missions::{Piece, anchor, commit_rev, pieces};
 use super::{Chrome, Form, PageError, PageResult, check_csrf, render, render_status, require};
 use crate::api::missions::{readable_view, slug};
 use crate::auth::Visitor;
@@ -170,8 +170,13 @@ pub async fn save(
         actor,
     };
     match app.run(move |st| cairn_app::revise::edit(st, req)).await {
-        Ok(_) => Ok(Redirect::to(&format!("/missions/{slug}#{}", anchor(&node))).into_response()),
+        Ok(commit) => {
+            app.note_latest(&slug, commit_rev(commit));
+            Ok(Redirect::to(&format!("/missions/{slug}#{}", anchor(&node))).into_response())
+        }
         Err(e) if e.code == "stale" => {
+            // Someone wrote first, perhaps through another server: ask the database.
+            app.latest_rev(&slug).await?;
             let latest = readable_view(&app, &visitor, &slug, None).await?;
             let theirs = latest
                 .revision

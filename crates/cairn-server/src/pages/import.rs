@@ -253,7 +253,10 @@ pub async fn save(
         })
         .await?;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/missions/{mission}")).into_response()),
+        Ok(imported) => {
+            app.note_latest(&mission, imported.rev);
+            Ok(Redirect::to(&format!("/missions/{mission}")).into_response())
+        }
         Err(ImportError::Store(cairn_store::StoreError::Conflict(c))) => {
             Err(PageError(ApiError::new(
                 StatusCode::CONFLICT,

@@ -7,9 +7,14 @@ use cairn_core::diff::{BlockChange, ElementChange, WordOp, WordSegment};
 use cairn_core::{ElementKind, Field, Link, Node, Objective, Permission};
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, paragraphs, render};
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{Chrome, PageError, PageResult, paragraphs, render};
 use crate::api::missions::{readable_view, slug, visible_missions};
 use crate::auth::Visitor;
+use crate::error::ApiError;
 use crate::extract::Params;
 use crate::state::App;
 
@@ -103,6 +108,13 @@ fn block(field: Field, text: Option<&str>) -> Option<BlockView> {
         field: field.as_str(),
         paragraphs: paragraphs(text),
     })
+}
+
+/// The revision a commit left latest.
+pub fn commit_rev(c: cairn_store::Commit) -> u32 {
+    match c {
+        cairn_store::Commit::Created { rev } | cairn_store::Commit::NoChange { rev } => rev,
+    }
 }
 
 pub fn anchor(node: &Node) -> String {
@@ -219,6 +231,11 @@ pub async fn strategy(
 ) -> PageResult {
     let slug = slug(&s)?;
     let view = readable_view(&app, &visitor, &slug, p.rev).await?;
+    // Anonymous visitors of the latest revision all get the same bytes: render them once.
+    let shared = visitor.user.is_none() && p.rev.is_none();
+    if shared && let Some(html) = view.anonymous_page.get() {
+        return Ok(html_response(html.clone()));
+    }
     let latest = match p.rev {
         None => true,
         Some(_) => app
@@ -228,7 +245,7 @@ pub async fn strategy(
     };
     let r = &view.revision;
     let st = &r.strategy;
-    render(&StrategyPage {
+    let page = StrategyPage {
         chrome: Chrome::new(&visitor),
         slug: slug.to_string(),
         country: st.country.clone().unwrap_or_else(|| slug.to_string()),
@@ -244,7 +261,27 @@ pub async fn strategy(
         priorities: st.priorities.clone(),
         elements: elements(st),
         may_edit: latest && visitor.may(Permission::EditStrategy),
-    })
+    };
+    if !shared {
+        return render(&page);
+    }
+    let html = Bytes::from(
+        page.render()
+            .map_err(|e| PageError(ApiError::internal(e)))?,
+    );
+    let _ = view.anonymous_page.set(html.clone());
+    Ok(html_response(html))
+}
+
+fn html_response(html: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        html,
+    )
+        .into_response()
 }
 
 pub struct HistoryRow {
