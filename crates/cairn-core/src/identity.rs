@@ -77,7 +77,9 @@ impl<'de> Deserialize<'de> for ElementId {
                 .filter(|n: &u32| n.to_string() == t[1..])
                 .map(Self)
                 .ok_or_else(|| {
-                    serde::de::Error::custom(format!("{t:?} is not an element id: expected e1, e2, …"))
+                    serde::de::Error::custom(format!(
+                        "{t:?} is not an element id: expected e1, e2, …"
+                    ))
                 }),
         }
     }
@@ -734,8 +736,17 @@ mod tests {
 
     #[test]
     fn ids_are_written_as_strings_and_read_in_either_form() {
-        assert_eq!(serde_json::to_string(&ElementId(7)).ok().as_deref(), Some("\"e7\""));
-        for (json, want) in [("\"e7\"", Some(7)), ("7", Some(7)), ("\"7\"", None), ("\"e07\"", None), ("\"ex\"", None)] {
+        assert_eq!(
+            serde_json::to_string(&ElementId(7)).ok().as_deref(),
+            Some("\"e7\"")
+        );
+        for (json, want) in [
+            ("\"e7\"", Some(7)),
+            ("7", Some(7)),
+            ("\"7\"", None),
+            ("\"e07\"", None),
+            ("\"ex\"", None),
+        ] {
             let got = serde_json::from_str::<ElementId>(json).ok().map(|i| i.0);
             assert_eq!(got, want, "{json}");
         }

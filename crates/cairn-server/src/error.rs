@@ -164,7 +164,13 @@ impl From<ReviseError> for ApiError {
                 Self::invalid_field("/field", e.to_string())
             }
             ReviseError::Edit(_) => Self::invalid_field("/value", e.to_string()),
-            ReviseError::Unreadable(_) => Self::internal(&e),
+            // The edit's value is the only thing that changed: the handler refuses the
+            // characters known to do this, and anything else that does is still the value's
+            // doing (logged, as the renderer and the importer disagree).
+            ReviseError::Unreadable(_) => {
+                tracing::warn!(error = %e, "an edit made the strategy unreadable");
+                Self::invalid_field("/value", e.to_string())
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! parameter at fault, the precondition header.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -30,8 +30,16 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Reads a JSON body. Not JSON → 415; malformed → 400 with the line and column; the wrong
-/// shape → 422 with a pointer to the field.
+fn malformed(inner: &serde_json::Error) -> ApiError {
+    ApiError::bad_request(
+        "malformed-json",
+        format!("the body is not valid JSON: {inner}"),
+    )
+    .with_details(json!({ "pointer": "", "line": inner.line(), "column": inner.column() }))
+}
+
+/// Reads a JSON body, which is always an object. Not JSON → 415; malformed → 400 with the line
+/// and column; the wrong shape → 422 with a pointer to the field.
 pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, ApiError> {
     let json_type = headers
         .get(header::CONTENT_TYPE)
@@ -48,16 +56,27 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Res
             "the body must be JSON: send Content-Type: application/json",
         ));
     }
+    // serde would also read a struct from an array of its fields in order (`[null, null]`);
+    // the document says object, so anything else is the wrong shape.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                Err(e) => malformed(&e),
+                Ok(_) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-body",
+                    "the body must be a JSON object",
+                )
+                .with_details(json!({ "pointer": "" })),
+            },
+        );
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let at = pointer(e.path());
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            ApiError::bad_request(
-                "malformed-json",
-                format!("the body is not valid JSON: {inner}"),
-            )
-            .with_details(json!({ "pointer": "", "line": inner.line(), "column": inner.column() }))
+            malformed(&inner)
         } else {
             let place = if at.is_empty() {
                 "the body".to_string()
@@ -79,10 +98,75 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let headers = req.headers().clone();
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::new(e.status(), "unreadable-body", e.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too-large",
+                    format!(
+                        "the body is larger than the {} bytes accepted",
+                        crate::BODY_LIMIT
+                    ),
+                )
+            } else {
+                ApiError::new(e.status(), "unreadable-body", e.body_text())
+            }
+        })?;
         parse_json(&headers, &bytes).map(Body)
+    }
+}
+
+/// The parameters of a route's path (`{slug}`, `{rev}`, …) as text.
+///
+/// axum's own `Path` refuses a segment whose percent-escapes are not UTF-8 with a plain-text
+/// 400 of its own, outside the one error shape and outside the OpenAPI document. This one
+/// decodes leniently (bytes that are not UTF-8 become U+FFFD), so that every parameter reaches
+/// the handler's own check and is answered as any other bad value: a slug or user name that
+/// cannot exist is not found, a revision that is not a number is a 400.
+#[derive(Debug, Clone, Default)]
+pub struct PathParams(Vec<(String, String)>);
+
+impl PathParams {
+    /// The parameter called `name` (empty when the route has none).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Pairs a route pattern (`/api/v1/missions/{slug}`) with a request path segment by
+    /// segment. A parameter matches one whole segment, and a `/` inside a value stays escaped
+    /// (`%2F`) in the path, so the segments line up.
+    pub fn from_pattern(pattern: &str, path: &str) -> Self {
+        Self(
+            pattern
+                .split('/')
+                .zip(path.split('/'))
+                .filter_map(|(p, v)| {
+                    let name = p.strip_prefix('{')?.strip_suffix('}')?;
+                    Some((
+                        name.to_string(),
+                        percent_encoding::percent_decode_str(v)
+                            .decode_utf8_lossy()
+                            .into_owned(),
+                    ))
+                })
+                .collect(),
+        )
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let pattern = parts
+            .extensions
+            .get::<MatchedPath>()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default();
+        Ok(Self::from_pattern(&pattern, parts.uri.path()))
     }
 }
 
@@ -211,10 +295,34 @@ mod tests {
             (e.status, e.code),
             (StatusCode::BAD_REQUEST, "malformed-json")
         );
+        let e = parse_json::<Shape>(&h, br#"["a", [1]]"#)
+            .err()
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body")
+        );
+        let e = parse_json::<Shape>(&h, b"  [1")
+            .err()
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(e.code, "malformed-json");
         let e = parse_json::<Shape>(&HeaderMap::new(), b"{}")
             .err()
             .unwrap_or_else(|| unreachable!());
         assert_eq!(e.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+
+    #[test]
+    fn path_params_decode_leniently() {
+        let p = PathParams::from_pattern(
+            "/api/v1/missions/{slug}/revisions/{rev}",
+            "/api/v1/missions/burkina%2Dfaso/revisions/%FF%2",
+        );
+        assert_eq!(p.get("slug"), "burkina-faso");
+        assert_eq!(p.get("rev"), "\u{FFFD}%2");
+        assert_eq!(p.get("other"), "");
+        let p = PathParams::from_pattern("/api/v1/users/{name}", "/api/v1/users/a%2Fb%25");
+        assert_eq!(p.get("name"), "a/b%");
     }
 
     #[test]

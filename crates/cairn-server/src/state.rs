@@ -101,7 +101,10 @@ impl App {
     /// The latest revision of a mission as the database says now (None: no such mission).
     pub async fn latest_rev(&self, slug: &Slug) -> Result<Option<u32>, ApiError> {
         let s = slug.clone();
-        let rev = self.run(move |st| st.mission(&s)).await?.map(|m| m.latest_rev);
+        let rev = self
+            .run(move |st| st.mission(&s))
+            .await?
+            .map(|m| m.latest_rev);
         match rev {
             Some(r) => self.note_latest(slug, r),
             None => {

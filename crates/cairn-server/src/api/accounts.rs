@@ -1,6 +1,6 @@
 //! Signing in and out, one's own password, and user administration.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cairn_app::AccountError;
@@ -10,10 +10,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::openapi::{RoleSchema, UserPath};
 use super::{List, Page};
 use crate::auth::{self, Visitor};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Body, IfMatch, Params, etag};
+use crate::extract::{Body, IfMatch, Params, PathParams, etag};
 use crate::state::App;
 
 impl From<AccountError> for ApiError {
@@ -31,7 +32,7 @@ impl From<AccountError> for ApiError {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserOut {
     pub username: String,
-    #[schema(value_type = String, example = "editor")]
+    #[schema(value_type = RoleSchema)]
     pub role: Role,
     pub disabled: bool,
     /// Signed in with a one-time password that must be changed before anything else.
@@ -157,7 +158,8 @@ pub async fn sign_out(
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
-    /// At least 12 characters.
+    /// At least 12 characters, at most 1024 bytes, not the user name.
+    #[schema(min_length = 12)]
     pub new_password: String,
 }
 
@@ -229,10 +231,14 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct NewUserIn {
     /// 1–64 characters: a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit.
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub username: String,
     /// `viewer` (the default), `editor`, `approver` or `admin`.
+    #[schema(value_type = Option<RoleSchema>)]
     pub role: Option<String>,
-    /// Without one, a one-time password is made and returned once.
+    /// Without one, a one-time password is made and returned once. At least 12 characters,
+    /// at most 1024 bytes, not the user name.
+    #[schema(min_length = 12)]
     pub password: Option<String>,
 }
 
@@ -308,14 +314,15 @@ fn path_user(s: &str) -> Result<Username, ApiError> {
 
 /// One account; its ETag is its version.
 #[utoipa::path(get, path = "/api/v1/users/{name}", tag = "accounts",
-    params(("name" = String, Path, description = "user name")),
+    params(UserPath),
     responses((status = 200, body = UserOut, headers(("ETag" = String))), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(app): State<App>,
     visitor: Visitor,
-    Path(name): Path<String>,
+    path: PathParams,
 ) -> Result<Response, ApiError> {
+    let name = path.get("name").to_string();
     visitor.require(Permission::Administer)?;
     let user = find(&app, path_user(&name)?).await?;
     Ok(with_etag(user.version, UserOut::from(user), StatusCode::OK))
@@ -325,13 +332,14 @@ pub async fn get(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
+    #[schema(value_type = Option<RoleSchema>)]
     pub role: Option<String>,
     pub disabled: Option<bool>,
 }
 
 /// Changes a user's role or disables (enables) the account. Disabling ends their sessions.
 #[utoipa::path(patch, path = "/api/v1/users/{name}", tag = "accounts",
-    params(("name" = String, Path, description = "user name"),
+    params(UserPath,
         ("If-Match" = String, Header, description = "ETag of the account you read")),
     request_body = UserPatch,
     responses((status = 200, body = UserOut, headers(("ETag" = String))), (status = 400, body = ErrorBody),
@@ -341,10 +349,11 @@ pub struct UserPatch {
 pub async fn update(
     State(app): State<App>,
     visitor: Visitor,
-    Path(name): Path<String>,
+    path: PathParams,
     headers: HeaderMap,
     Body(body): Body<UserPatch>,
 ) -> Result<Response, ApiError> {
+    let name = path.get("name").to_string();
     let admin = visitor.require(Permission::Administer)?.clone();
     visitor.check_csrf(csrf_header(&headers))?;
     let mut updates = Vec::new();
@@ -390,13 +399,15 @@ pub async fn update(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetIn {
-    /// The new password; without one a one-time password is made and returned once.
+    /// The new password; without one a one-time password is made and returned once. At least
+    /// 12 characters, at most 1024 bytes, not the user name.
+    #[schema(min_length = 12)]
     pub password: Option<String>,
 }
 
 /// Sets a new password for a user (ends their sessions).
 #[utoipa::path(post, path = "/api/v1/users/{name}/password", tag = "accounts",
-    params(("name" = String, Path, description = "user name"),
+    params(UserPath,
         ("If-Match" = String, Header, description = "ETag of the account you read")),
     request_body = ResetIn,
     responses((status = 200, body = NewUserOut, headers(("ETag" = String))), (status = 400, body = ErrorBody),
@@ -406,14 +417,23 @@ pub struct ResetIn {
 pub async fn reset(
     State(app): State<App>,
     visitor: Visitor,
-    Path(name): Path<String>,
+    path: PathParams,
     headers: HeaderMap,
     Body(body): Body<ResetIn>,
 ) -> Result<Response, ApiError> {
+    let name = path.get("name").to_string();
     let admin = visitor.require(Permission::Administer)?.clone();
     visitor.check_csrf(csrf_header(&headers))?;
     let target = path_user(&name)?;
     let user = find(&app, target.clone()).await?;
+    // The body is judged before the precondition (RFC 9110 §13.2.1).
+    if let Some(problem) = body
+        .password
+        .as_deref()
+        .and_then(|p| cairn_app::accounts::password_problem(target.as_str(), p))
+    {
+        return Err(ApiError::invalid_field("/password", problem));
+    }
     let base = IfMatch::read(&headers).base(user.version, "account")?;
     let (user, otp) = app
         .run(move |s| {

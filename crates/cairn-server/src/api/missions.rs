@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cairn_app::{Base, EditRequest, ImportRequest};
@@ -13,11 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{DiagnosticSchema, DiffSchema, RevisionStrategy};
+use super::openapi::{
+    BureauSchema, DiagnosticSchema, DiffSchema, FieldSchema, NodeSchema, RevisionStrategy, SlugPath,
+};
 use super::{List, Page};
 use crate::auth::Visitor;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Body, IfMatch, Params, etag};
+use crate::extract::{Body, IfMatch, Params, PathParams, etag};
 use crate::state::{App, View};
 
 /// A mission and its settings.
@@ -128,10 +130,15 @@ pub async fn visible_missions(
 
 fn strategy_response(view: &View, headers: &HeaderMap) -> Response {
     let tag = etag(view.revision.rev);
+    // If-None-Match compares weakly (RFC 9110 §13.1.2): W/"3" matches "3".
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+        });
     let mut res = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -169,7 +176,7 @@ pub async fn list(
 
 /// The latest strategy of a mission (the `cairn show --json` shape). Its ETag is the revision.
 #[utoipa::path(get, path = "/api/v1/missions/{slug}", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug")),
+    params(SlugPath),
     responses(
         (status = 200, body = RevisionStrategy, headers(("ETag" = String, description = "the revision, quoted"))),
         (status = 304, description = "unchanged since the If-None-Match revision"),
@@ -177,16 +184,17 @@ pub async fn list(
 pub async fn latest(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let s = path.get("slug").to_string();
     let view = readable_view(&app, &visitor, &slug(&s)?, None).await?;
     Ok(strategy_response(&view, &headers))
 }
 
 /// One revision of a mission's strategy.
 #[utoipa::path(get, path = "/api/v1/missions/{slug}/revisions/{rev}", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"), ("rev" = u32, Path, description = "revision number")),
+    params(SlugPath, ("rev" = u32, Path, minimum = 1, description = "revision number")),
     responses(
         (status = 200, body = RevisionStrategy, headers(("ETag" = String))),
         (status = 304, description = "unchanged"),
@@ -195,9 +203,10 @@ pub async fn latest(
 pub async fn revision(
     State(app): State<App>,
     visitor: Visitor,
-    Path((s, rev)): Path<(String, String)>,
+    path: PathParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let (s, rev) = (path.get("slug").to_string(), path.get("rev").to_string());
     let slug = slug(&s)?;
     let rev = parse_rev(&rev, "rev")?;
     let view = readable_view(&app, &visitor, &slug, Some(rev)).await?;
@@ -205,25 +214,32 @@ pub async fn revision(
 }
 
 fn parse_rev(s: &str, name: &str) -> Result<u32, ApiError> {
-    s.parse::<u32>().ok().filter(|r| *r >= 1).ok_or_else(|| {
-        ApiError::bad_request(
-            "invalid-path",
-            format!("{name} {s:?} is not a revision number: expected 1, 2, 3 …"),
-        )
-        .with_details(json!({ "parameter": name }))
-    })
+    // Digits only: `u32::from_str` would also take `+1`.
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| s.parse::<u32>().ok())
+        .flatten()
+        .filter(|r| *r >= 1)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid-path",
+                format!("{name} {s:?} is not a revision number: expected 1, 2, 3 …"),
+            )
+            .with_details(json!({ "parameter": name }))
+        })
 }
 
 /// A mission's revisions, oldest first.
 #[utoipa::path(get, path = "/api/v1/missions/{slug}/revisions", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"), Page),
+    params(SlugPath, Page),
     responses((status = 200, body = List<RevisionOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn history(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     Params(page): Params<Page>,
 ) -> Result<axum::Json<List<RevisionOut>>, ApiError> {
+    let s = path.get("slug").to_string();
     let slug = slug(&s)?;
     page.limit()?;
     readable_view(&app, &visitor, &slug, None).await?;
@@ -242,6 +258,7 @@ pub struct ImportIn {
     /// Why: recorded with the revision.
     pub message: Option<String>,
     /// Regional bureau code for a new mission (`AF`); from the document when absent.
+    #[schema(value_type = Option<BureauSchema>)]
     pub bureau: Option<String>,
 }
 
@@ -283,7 +300,7 @@ fn csrf(visitor: &Visitor, headers: &HeaderMap) -> Result<(), ApiError> {
 /// Imports a document as the mission's next revision; creates the mission when it does not
 /// exist yet (then without If-Match). Refused with 422 when the document has errors.
 #[utoipa::path(post, path = "/api/v1/missions/{slug}/revisions", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"),
+    params(SlugPath,
         ("If-Match" = Option<String>, Header, description = "ETag of the latest revision you read; required when the mission exists")),
     request_body = ImportIn,
     responses(
@@ -295,10 +312,11 @@ fn csrf(visitor: &Visitor, headers: &HeaderMap) -> Result<(), ApiError> {
 pub async fn import(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     headers: HeaderMap,
     Body(body): Body<ImportIn>,
 ) -> Result<Response, ApiError> {
+    let s = path.get("slug").to_string();
     let user = visitor.require(Permission::EditStrategy)?.clone();
     csrf(&visitor, &headers)?;
     let slug = slug(&s)?;
@@ -308,6 +326,9 @@ pub async fn import(
             "text is empty: send the document's text",
         ));
     }
+    // What the body says is checked before the precondition (RFC 9110 §13.2.1: a request
+    // refused for itself is refused whatever its If-Match says).
+    cairn_app::import::check_bureau(body.bureau.as_deref())?;
     let s2 = slug.clone();
     let existing = app.run(move |st| st.mission(&s2)).await?;
     let if_match = IfMatch::read(&headers);
@@ -347,6 +368,7 @@ pub async fn import(
     );
     let is_new = imported.created;
     let rev = imported.rev;
+    app.note_latest(&imported.mission, rev);
     Ok(created(
         rev,
         ImportOut {
@@ -365,13 +387,25 @@ pub async fn import(
 #[serde(deny_unknown_fields)]
 pub struct EditIn {
     /// The element: `priorities`, `goal:1`, `objective:1.2`, `management:1`.
+    #[schema(value_type = NodeSchema)]
     pub node: String,
     /// `title`, `description` (goals), `justification`, `linkages`, `risks`, `priorities`.
+    #[schema(value_type = FieldSchema)]
     pub field: String,
     /// The new text; paragraphs separated by blank lines. Empty removes a narrative block.
+    /// Control characters other than tab, line breaks, form feed and escape have no place in a
+    /// document and are refused.
+    #[schema(pattern = "^[^\\x00-\\x08\\x0E-\\x1A\\x1C-\\x1F\\x7F]*$")]
     pub value: String,
     /// Why: recorded with the revision.
     pub message: String,
+}
+
+/// The control characters that make a document binary data to the importer (all below U+0020
+/// but tab through carriage return and escape; and delete): an edit that put one in would
+/// store a strategy that no longer reads back.
+fn binary_char(c: char) -> bool {
+    matches!(u32::from(c), 0..=8 | 14..=26 | 28..=31 | 0x7F)
 }
 
 /// The revision a write stored.
@@ -383,11 +417,12 @@ pub struct WriteOut {
     pub created: bool,
 }
 
-fn write_out(slug: &Slug, commit: Commit) -> Response {
+fn write_out(app: &App, slug: &Slug, commit: Commit) -> Response {
     let (rev, is_new) = match commit {
         Commit::Created { rev } => (rev, true),
         Commit::NoChange { rev } => (rev, false),
     };
+    app.note_latest(slug, rev);
     created(
         rev,
         WriteOut {
@@ -400,13 +435,16 @@ fn write_out(slug: &Slug, commit: Commit) -> Response {
     )
 }
 
+/// The latest revision a write is checked against: asked of the database, never the read
+/// cache, so that another server's write is seen at once.
 async fn current_rev(app: &App, visitor: &Visitor, slug: &Slug) -> Result<u32, ApiError> {
-    Ok(readable_view(app, visitor, slug, None).await?.revision.rev)
+    let rev = app.latest_rev(slug).await?;
+    Ok(readable_view(app, visitor, slug, rev).await?.revision.rev)
 }
 
 /// Changes one field of the strategy and stores the result as the next revision.
 #[utoipa::path(post, path = "/api/v1/missions/{slug}/edits", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"),
+    params(SlugPath,
         ("If-Match" = String, Header, description = "ETag of the revision you edited")),
     request_body = EditIn,
     responses(
@@ -417,18 +455,30 @@ async fn current_rev(app: &App, visitor: &Visitor, slug: &Slug) -> Result<u32, A
 pub async fn edit(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     headers: HeaderMap,
     Body(body): Body<EditIn>,
 ) -> Result<Response, ApiError> {
+    let s = path.get("slug").to_string();
     let user = visitor.require(Permission::EditStrategy)?.clone();
     csrf(&visitor, &headers)?;
     let slug = slug(&s)?;
-    let node: Node = body
+    // As the document's pattern says: `Node::from_str` alone would also take `goal: 1 `.
+    let plain = body
         .node
-        .parse()
-        .map_err(|e: cairn_core::figure::NodeError| {
-            ApiError::invalid_field("/node", e.to_string())
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':' || b == b'.');
+    let node: Node = plain
+        .then(|| body.node.parse().ok())
+        .flatten()
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                "/node",
+                format!(
+                    "{:?} is not a node: expected priorities, goal:N, objective:N.N or management:N",
+                    body.node
+                ),
+            )
         })?;
     let field: Field = body
         .field
@@ -440,6 +490,15 @@ pub async fn edit(
         return Err(ApiError::invalid_field(
             "/message",
             "message is empty: say why",
+        ));
+    }
+    if let Some(c) = body.value.chars().find(|c| binary_char(*c)) {
+        return Err(ApiError::invalid_field(
+            "/value",
+            format!(
+                "value: holds the control character U+{:04X}, which a strategy document cannot hold",
+                u32::from(c)
+            ),
         ));
     }
     let base =
@@ -454,7 +513,7 @@ pub async fn edit(
         actor: user.username.to_string(),
     };
     let commit = app.run(move |st| cairn_app::revise::edit(st, req)).await?;
-    Ok(write_out(&slug, commit))
+    Ok(write_out(&app, &slug, commit))
 }
 
 /// An earlier revision to restore.
@@ -462,13 +521,14 @@ pub async fn edit(
 #[serde(deny_unknown_fields)]
 pub struct RevertIn {
     /// The revision whose content becomes the next revision.
+    #[schema(minimum = 1)]
     pub to: u32,
     pub message: Option<String>,
 }
 
 /// Stores an earlier revision's content as the next revision.
 #[utoipa::path(post, path = "/api/v1/missions/{slug}/reverts", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"),
+    params(SlugPath,
         ("If-Match" = String, Header, description = "ETag of the latest revision you read")),
     request_body = RevertIn,
     responses(
@@ -479,16 +539,23 @@ pub struct RevertIn {
 pub async fn revert(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     headers: HeaderMap,
     Body(body): Body<RevertIn>,
 ) -> Result<Response, ApiError> {
+    let s = path.get("slug").to_string();
     let user = visitor.require(Permission::EditStrategy)?.clone();
     csrf(&visitor, &headers)?;
     let slug = slug(&s)?;
+    if body.to == 0 {
+        return Err(ApiError::invalid_field(
+            "/to",
+            "to: 0 is not a revision: revisions count from 1",
+        ));
+    }
     let base =
         IfMatch::read(&headers).base(current_rev(&app, &visitor, &slug).await?, "strategy")?;
-    if body.to == 0 || body.to > base {
+    if body.to > base {
         return Err(ApiError::invalid_field(
             "/to",
             format!(
@@ -508,7 +575,7 @@ pub async fn revert(
             cairn_app::revise::revert(st, &s2, base, to, message, user.username.to_string())
         })
         .await?;
-    Ok(write_out(&slug, commit))
+    Ok(write_out(&app, &slug, commit))
 }
 
 /// Two revisions to compare.
@@ -525,14 +592,15 @@ pub struct DiffParams {
 
 /// What changed between two revisions (only the changes; old and new text side by side).
 #[utoipa::path(get, path = "/api/v1/missions/{slug}/diff", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"), DiffParams),
+    params(SlugPath, DiffParams),
     responses((status = 200, body = DiffSchema), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn diff(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     Params(p): Params<DiffParams>,
 ) -> Result<axum::Json<cairn_core::diff::StrategyDiff>, ApiError> {
+    let s = path.get("slug").to_string();
     let slug = slug(&s)?;
     let a = readable_view(&app, &visitor, &slug, Some(p.from)).await?;
     let b = readable_view(&app, &visitor, &slug, Some(p.to)).await?;
@@ -559,14 +627,15 @@ pub struct CheckOut {
 }
 
 #[utoipa::path(get, path = "/api/v1/missions/{slug}/check", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"), CheckParams),
+    params(SlugPath, CheckParams),
     responses((status = 200, body = CheckOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn check(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     Params(p): Params<CheckParams>,
 ) -> Result<axum::Json<CheckOut>, ApiError> {
+    let s = path.get("slug").to_string();
     let view = readable_view(&app, &visitor, &slug(&s)?, p.rev).await?;
     let diagnostics = cairn_ingest::parse(view.revision.source.as_bytes())
         .map(|p| p.diagnostics)
@@ -576,13 +645,14 @@ pub async fn check(
 
 /// A mission's settings; the ETag is their version.
 #[utoipa::path(get, path = "/api/v1/missions/{slug}/settings", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug")),
+    params(SlugPath),
     responses((status = 200, body = MissionOut, headers(("ETag" = String))), (status = 404, body = ErrorBody)))]
 pub async fn settings(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
 ) -> Result<Response, ApiError> {
+    let s = path.get("slug").to_string();
     let slug = slug(&s)?;
     let view = readable_view(&app, &visitor, &slug, None).await?;
     let m = app
@@ -603,11 +673,12 @@ pub async fn settings(
 pub struct SettingsIn {
     pub country: Option<String>,
     /// A regional bureau code (`AF`, `EAP`, `EUR`, `NEA`, `SCA`, `WHA`).
+    #[schema(value_type = Option<BureauSchema>)]
     pub bureau: Option<String>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/missions/{slug}/settings", tag = "missions",
-    params(("slug" = String, Path, description = "mission slug"),
+    params(SlugPath,
         ("If-Match" = String, Header, description = "ETag of the settings you read")),
     request_body = SettingsIn,
     responses(
@@ -618,10 +689,11 @@ pub struct SettingsIn {
 pub async fn set_settings(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     headers: HeaderMap,
     Body(body): Body<SettingsIn>,
 ) -> Result<Response, ApiError> {
+    let s = path.get("slug").to_string();
     let user = visitor.require(Permission::EditStrategy)?.clone();
     csrf(&visitor, &headers)?;
     let slug = slug(&s)?;

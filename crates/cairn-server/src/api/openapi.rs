@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::openapi::{Ref, RefOr, Schema};
-use utoipa::{OpenApi, PartialSchema, ToSchema};
+use utoipa::{IntoParams, OpenApi, PartialSchema, ToSchema};
 
 use super::{accounts, audit, missions, search};
 
@@ -35,6 +35,29 @@ macro_rules! schemars_component {
 schemars_component!(RevisionStrategy, "RevisionStrategy");
 schemars_component!(DiagnosticSchema, "Diagnostic");
 schemars_component!(DiffSchema, "StrategyDiff");
+schemars_component!(NodeSchema, "Node");
+schemars_component!(RoleSchema, "Role");
+schemars_component!(FieldSchema, "FieldName");
+schemars_component!(BureauSchema, "BureauCode");
+
+/// `{slug}` in a path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SlugPath {
+    /// The mission's short name (`mali`, `burkina-faso`); a slug that cannot exist is not
+    /// found.
+    #[param(pattern = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$")]
+    pub slug: String,
+}
+
+/// `{name}` in a path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserPath {
+    /// The user name; one that cannot exist is not found.
+    #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
+    pub name: String,
+}
 
 /// One page of search results.
 #[derive(Serialize, ToSchema)]
@@ -141,6 +164,37 @@ pub fn document() -> Value {
             "StrategyDiff",
             schema(schemars::schema_for!(cairn_core::diff::StrategyDiff)),
         );
+        merge(
+            components,
+            "Role",
+            schema(schemars::schema_for!(cairn_core::Role)),
+        );
+        let fields: Vec<&str> = cairn_core::Field::ALL.iter().map(|f| f.as_str()).collect();
+        components.insert(
+            "FieldName".into(),
+            json!({ "description": "A narrative field of an element.", "type": "string", "enum": fields }),
+        );
+        let bureaus: Vec<&str> = cairn_core::bureau::REGIONAL
+            .iter()
+            .map(|(c, _)| *c)
+            .collect();
+        components.insert(
+            "BureauCode".into(),
+            json!({ "description": "A regional bureau's code.", "type": "string", "enum": bureaus }),
+        );
+        // A stored strategy's elements carry their stable id (`cairn_app::view::with_ids`).
+        for element in ["Goal", "Objective", "ManagementObjective"] {
+            if let Some(props) = components
+                .get_mut(element)
+                .and_then(|s| s.get_mut("properties"))
+                .and_then(Value::as_object_mut)
+            {
+                props.insert(
+                    "id".into(),
+                    json!({ "$ref": "#/components/schemas/ElementId" }),
+                );
+            }
+        }
         components.insert(
             "RevisionStrategy".into(),
             json!({
@@ -159,7 +213,63 @@ pub fn document() -> Value {
             }),
         );
     }
+    widen_u32(&mut doc);
+    if let Some(paths) = doc.pointer_mut("/paths").and_then(Value::as_object_mut) {
+        for op in paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+        {
+            declare_too_large(op);
+        }
+    }
     doc
+}
+
+/// utoipa writes Rust's `u32` as `{"type": "integer", "format": "int32", "minimum": 0}`, but
+/// `int32` is a signed 32-bit integer (at most 2³¹−1), while the API takes and gives the whole
+/// `u32` range. Every such schema without a maximum of its own becomes `int64` with the
+/// maximum of a `u32`, so that clients (and fuzzers) know where the range really ends.
+fn widen_u32(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            let integer = match map.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+                _ => false,
+            };
+            if integer
+                && map.get("format").and_then(Value::as_str) == Some("int32")
+                && map
+                    .get("minimum")
+                    .and_then(Value::as_f64)
+                    .is_some_and(|m| m >= 0.0)
+                && !map.contains_key("maximum")
+            {
+                map.insert("format".into(), json!("int64"));
+                map.insert("maximum".into(), json!(u32::MAX));
+            }
+            map.values_mut().for_each(widen_u32);
+        }
+        Value::Array(list) => list.iter_mut().for_each(widen_u32),
+        _ => {}
+    }
+}
+
+/// Every operation that reads a body refuses one over [`crate::BODY_LIMIT`] with 413 (in the
+/// one error shape, before the handler runs).
+fn declare_too_large(op: &mut Value) {
+    if op.get("requestBody").is_none() {
+        return;
+    }
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        responses.entry("413").or_insert_with(|| {
+            json!({
+                "description": "the body is larger than the server accepts",
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+            })
+        });
+    }
 }
 
 pub async fn serve() -> impl IntoResponse {
@@ -212,5 +322,66 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn u32_is_declared_with_its_whole_range() {
+        let doc = document();
+        let offset = doc["paths"]["/api/v1/missions"]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "offset"))
+            .map(|p| p["schema"].clone())
+            .unwrap_or_default();
+        assert_eq!(offset["format"], "int64", "{offset}");
+        assert_eq!(offset["maximum"], u32::MAX, "{offset}");
+        // An explicit maximum stays as declared.
+        let limit = doc["paths"]["/api/v1/missions"]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "limit"))
+            .map(|p| p["schema"].clone())
+            .unwrap_or_default();
+        assert_eq!(limit["maximum"], 500, "{limit}");
+    }
+
+    #[test]
+    fn every_operation_with_a_body_declares_413_and_415() {
+        let doc = document();
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        let mut with_body = 0;
+        for (path, item) in paths {
+            for (method, op) in item.as_object().cloned().unwrap_or_default() {
+                if op.get("requestBody").is_some() {
+                    with_body += 1;
+                    for status in ["413", "415"] {
+                        assert!(
+                            op["responses"].get(status).is_some(),
+                            "{method} {path}: {status}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(with_body >= 9, "{with_body}");
+    }
+
+    #[test]
+    fn enumerations_match_the_domain() {
+        let doc = document();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Role"]["enum"].as_array().map(Vec::len), Some(4));
+        for f in cairn_core::Field::ALL {
+            assert!(
+                schemas["FieldName"]["enum"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|v| v == f.as_str())),
+                "{}",
+                f.as_str()
+            );
+        }
+        assert!(
+            schemas["BureauCode"]["enum"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|v| v == "AF"))
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Signing in and out, one's own password, user administration and the audit log.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_core::{Permission, Role};
@@ -12,7 +12,7 @@ use super::{Chrome, Form, PageError, PageResult, check_csrf, render, render_stat
 use crate::api::accounts::start_session;
 use crate::auth::{self, Visitor};
 use crate::error::ApiError;
-use crate::extract::Params;
+use crate::extract::{Params, PathParams};
 use crate::state::App;
 
 #[derive(Debug, Deserialize)]
@@ -334,9 +334,10 @@ pub async fn change_user(
     State(app): State<App>,
     visitor: Visitor,
     uri: Uri,
-    Path(name): Path<String>,
+    path: PathParams,
     Form(f): Form<ChangeForm>,
 ) -> PageResult {
+    let name = path.get("name").to_string();
     if let Some(r) = require(&visitor, Permission::Administer, &uri) {
         return Ok(r);
     }

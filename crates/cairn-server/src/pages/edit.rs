@@ -1,7 +1,7 @@
 //! Editing one field of a strategy, and the conflict page when someone saved first.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect};
 use cairn_app::EditRequest;
@@ -13,7 +13,7 @@ use super::{Chrome, Form, PageError, PageResult, check_csrf, render, render_stat
 use crate::api::missions::{readable_view, slug};
 use crate::auth::Visitor;
 use crate::error::ApiError;
-use crate::extract::Params;
+use crate::extract::{Params, PathParams};
 use crate::state::App;
 
 #[derive(Debug, Deserialize)]
@@ -66,9 +66,10 @@ pub async fn form(
     State(app): State<App>,
     visitor: Visitor,
     uri: Uri,
-    Path(s): Path<String>,
+    path: PathParams,
     Params(t): Params<Target>,
 ) -> PageResult {
+    let s = path.get("slug").to_string();
     if let Some(r) = require(&visitor, Permission::EditStrategy, &uri) {
         return Ok(r);
     }
@@ -127,9 +128,10 @@ pub async fn save(
     State(app): State<App>,
     visitor: Visitor,
     uri: Uri,
-    Path(s): Path<String>,
+    path: PathParams,
     Form(f): Form<EditForm>,
 ) -> PageResult {
+    let s = path.get("slug").to_string();
     if let Some(r) = require(&visitor, Permission::EditStrategy, &uri) {
         return Ok(r);
     }

@@ -2,7 +2,7 @@
 //! revisions.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cairn_core::diff::{BlockChange, ElementChange, WordOp, WordSegment};
 use cairn_core::{ElementKind, Field, Link, Node, Objective, Permission};
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use super::{Chrome, PageError, PageResult, paragraphs, render};
 use crate::api::missions::{readable_view, slug, visible_missions};
 use crate::auth::Visitor;
 use crate::error::ApiError;
-use crate::extract::Params;
+use crate::extract::{Params, PathParams};
 use crate::state::App;
 
 pub struct MissionRow {
@@ -226,9 +226,10 @@ pub struct RevParam {
 pub async fn strategy(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     Params(p): Params<RevParam>,
 ) -> PageResult {
+    let s = path.get("slug").to_string();
     let slug = slug(&s)?;
     let view = readable_view(&app, &visitor, &slug, p.rev).await?;
     // Anonymous visitors of the latest revision all get the same bytes: render them once.
@@ -299,11 +300,8 @@ struct HistoryPage {
     rows: Vec<HistoryRow>,
 }
 
-pub async fn history(
-    State(app): State<App>,
-    visitor: Visitor,
-    Path(s): Path<String>,
-) -> PageResult {
+pub async fn history(State(app): State<App>, visitor: Visitor, path: PathParams) -> PageResult {
+    let s = path.get("slug").to_string();
     let slug = slug(&s)?;
     readable_view(&app, &visitor, &slug, None).await?;
     let s2 = slug.clone();
@@ -418,9 +416,10 @@ fn block_view(b: &BlockChange) -> BlockDiffView {
 pub async fn diff(
     State(app): State<App>,
     visitor: Visitor,
-    Path(s): Path<String>,
+    path: PathParams,
     Params(p): Params<DiffParams>,
 ) -> PageResult {
+    let s = path.get("slug").to_string();
     let slug = slug(&s)?;
     let a = readable_view(&app, &visitor, &slug, Some(p.from)).await?;
     let b = readable_view(&app, &visitor, &slug, Some(p.to)).await?;
