@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod audit;
+mod documents;
 pub mod missions;
 pub mod openapi;
 pub mod search;
@@ -51,6 +52,8 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/missions/{slug}/diff", get(missions::diff))
         .route("/api/v1/missions/{slug}/check", get(missions::check))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/documents/read", post(documents::read))
+        .route("/api/v1/documents/schema", get(documents::schema))
         .route("/api/v1/audit", get(audit::log))
         .route("/api/v1/audit/verify", get(audit::verify))
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{IntoParams, OpenApi, PartialSchema, ToSchema};
 
-use super::{accounts, audit, missions, search};
+use super::{accounts, audit, documents, missions, search};
 
 /// A component whose schema comes from `schemars` (merged in by [`document`]).
 macro_rules! schemars_component {
@@ -34,6 +34,7 @@ macro_rules! schemars_component {
 
 schemars_component!(RevisionStrategy, "RevisionStrategy");
 schemars_component!(DiagnosticSchema, "Diagnostic");
+schemars_component!(StrategySchema, "Strategy");
 schemars_component!(DiffSchema, "StrategyDiff");
 schemars_component!(NodeSchema, "Node");
 schemars_component!(RoleSchema, "Role");
@@ -105,11 +106,13 @@ pub struct FragmentSchema {
         accounts::list, accounts::add, accounts::get, accounts::update, accounts::reset,
         missions::list, missions::latest, missions::history, missions::revision, missions::import,
         missions::edit, missions::revert, missions::diff, missions::check, missions::settings,
-        missions::set_settings, search::search, audit::log, audit::verify
+        missions::set_settings, search::search, audit::log, audit::verify, documents::read,
+        documents::schema
     ),
     tags(
         (name = "missions", description = "Missions and their strategy revisions"),
         (name = "search", description = "Full text across strategies"),
+        (name = "documents", description = "Reading a document without storing it"),
         (name = "accounts", description = "Sessions and users"),
         (name = "audit", description = "The hash-chained audit trail")
     )

@@ -13,6 +13,7 @@ on_both_backends!(
     editing_then_diff_and_search,
     diff_names_elements_as_the_strategy_does,
     conditional_reads_compare_weakly,
+    reading_a_document_without_storing_it,
 );
 
 /// The sample with one sentence changed (a valid next revision of `mali`).
@@ -536,4 +537,43 @@ async fn conditional_reads_compare_weakly(backend: Backend) {
         let r = Reply::send(anon.bare(Method::GET, path).header("if-none-match", tag)).await;
         assert_eq!(r.status.as_u16(), 304, "{path} with If-None-Match: {tag}");
     }
+}
+
+/// `POST /api/v1/documents/read` is `cairn parse` and `cairn check` over HTTP: nothing stored.
+async fn reading_a_document_without_storing_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let viewer = app.user("vic", Role::Viewer).await;
+    let r = viewer
+        .post(
+            "/api/v1/documents/read",
+            json!({ "text": duplicate_objective() }),
+        )
+        .await;
+    let out = r.ok(200);
+    assert_eq!(out["strategy"]["country"], "Mali", "{}", r.text);
+    let codes: Vec<&str> = out["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"duplicate-number"), "{codes:?}");
+    let r = viewer
+        .post(
+            "/api/v1/documents/read",
+            json!({ "text": "no goals in here" }),
+        )
+        .await;
+    assert_eq!(
+        r.error(422, "invalid-field")["pointer"],
+        "/text",
+        "{}",
+        r.text
+    );
+    // Nothing was stored: mali is still at its first revision, and no other mission exists.
+    let missions = app.anon().get("/api/v1/missions").await;
+    assert_eq!(missions.ok(200)["total"], 1, "{}", missions.text);
+    assert_eq!(missions.body["items"][0]["latest_rev"], 1);
+    let schema = app.anon().get("/api/v1/documents/schema").await;
+    assert_eq!(schema.ok(200)["title"], "Strategy", "{}", schema.text);
 }

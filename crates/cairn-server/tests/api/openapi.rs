@@ -34,6 +34,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/audit/verify"),
+    ("post", "/api/v1/documents/read"),
+    ("get", "/api/v1/documents/schema"),
 ];
 
 const METHODS: [&str; 8] = [
