@@ -406,6 +406,22 @@ async function scenario() {
     await audit.check(b, "forbidden");
   });
 
+  await steps.run("restore an earlier revision from the history", async () => {
+    await go(b, "/missions/mali/history");
+    b.once("dialog", (d) => d.accept()); // the button asks first (static/cairn.js)
+    await submit(b, b.getByRole("button", { name: "Restore revision 1" }));
+    expect(where(b) === "/missions/mali/history", `restoring led to ${where(b)}`);
+    const first = (await b.locator("tbody tr").first().locator("td").allInnerTexts()).map((s) => s.trim());
+    expect(
+      first[0] === "5" && first[2] === "editor1" && first[3] === "revert to revision 1",
+      `newest revision after restoring: ${first.join(" | ")}`,
+    );
+    await go(b, "/missions/mali");
+    const shown = await text(b.locator('[id="objective-1.1"]'));
+    expect(!shown.includes(FROM_B), "the restored revision still shows the later text");
+    await audit.check(b, "history-editor");
+  });
+
   await steps.run("audit log", async () => {
     await submit(a, a.getByRole("link", { name: "Audit log", exact: true }));
     expect(where(a) === "/audit", `the Audit log link led to ${where(a)}`);

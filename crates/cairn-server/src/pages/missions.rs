@@ -8,10 +8,10 @@ use cairn_core::{ElementKind, Field, Link, Node, Objective, Permission};
 use serde::Deserialize;
 
 use axum::body::Bytes;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{Chrome, PageError, PageResult, paragraphs, render};
+use super::{Chrome, Form, PageError, PageResult, check_csrf, paragraphs, render, require};
 use crate::api::missions::{readable_view, slug, visible_missions};
 use crate::auth::Visitor;
 use crate::error::ApiError;
@@ -298,12 +298,17 @@ struct HistoryPage {
     chrome: Chrome,
     slug: String,
     rows: Vec<HistoryRow>,
+    latest: u32,
+    may_edit: bool,
 }
 
 pub async fn history(State(app): State<App>, visitor: Visitor, path: PathParams) -> PageResult {
     let s = path.get("slug").to_string();
     let slug = slug(&s)?;
-    readable_view(&app, &visitor, &slug, None).await?;
+    let latest = readable_view(&app, &visitor, &slug, None)
+        .await?
+        .revision
+        .rev;
     let s2 = slug.clone();
     let mut rows: Vec<HistoryRow> = app
         .run(move |st| st.history(&s2))
@@ -317,11 +322,63 @@ pub async fn history(State(app): State<App>, visitor: Visitor, path: PathParams)
         })
         .collect();
     rows.reverse();
+    let latest = rows.first().map_or(latest, |r| r.rev);
     render(&HistoryPage {
         chrome: Chrome::new(&visitor),
         slug: slug.to_string(),
         rows,
+        latest,
+        may_edit: visitor.may(Permission::EditStrategy),
     })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevertForm {
+    pub csrf: String,
+    /// The latest revision when the history was shown.
+    pub base: u32,
+    pub to: u32,
+}
+
+/// Restores an earlier revision's content as the next revision (the CLI's `revert`).
+pub async fn revert(
+    State(app): State<App>,
+    visitor: Visitor,
+    uri: Uri,
+    path: PathParams,
+    Form(f): Form<RevertForm>,
+) -> PageResult {
+    if let Some(r) = require(&visitor, Permission::EditStrategy, &uri) {
+        return Ok(r);
+    }
+    check_csrf(&visitor, &f.csrf)?;
+    let s = path.get("slug").to_string();
+    let slug = slug(&s)?;
+    readable_view(&app, &visitor, &slug, Some(f.to)).await?;
+    let actor = visitor
+        .user
+        .as_ref()
+        .map(|u| u.username.to_string())
+        .unwrap_or_default();
+    let s2 = slug.clone();
+    let to = f.to;
+    let commit = app
+        .run(move |st| {
+            cairn_app::revise::revert(st, &s2, f.base, to, format!("revert to revision {to}"), actor)
+        })
+        .await
+        .map_err(|mut e| {
+            if e.code == "stale" {
+                e.status = axum::http::StatusCode::CONFLICT;
+                e.message = format!(
+                    "Someone saved a revision after you opened the history; nothing was restored. {}",
+                    "Reload the history and choose again."
+                );
+            }
+            PageError(e)
+        })?;
+    app.note_latest(&slug, commit_rev(commit));
+    Ok(axum::response::Redirect::to(&format!("/missions/{slug}/history")).into_response())
 }
 
 /// A piece of marked-up text: unchanged, removed or added.

@@ -45,6 +45,7 @@ pub fn routes() -> Router<App> {
         .route("/import/save", post(import::save))
         .route("/missions/{slug}", get(missions::strategy))
         .route("/missions/{slug}/history", get(missions::history))
+        .route("/missions/{slug}/revert", post(missions::revert))
         .route("/missions/{slug}/diff", get(missions::diff))
         .route("/missions/{slug}/edit", get(edit::form).post(edit::save))
 }
