@@ -13,6 +13,7 @@ use crate::extract::Body;
 /// A strategy document to read.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "text": super::missions::EXAMPLE_DOCUMENT }))]
 pub struct DocumentIn {
     /// The document as text (as published: ICS text or Markdown).
     pub text: String,

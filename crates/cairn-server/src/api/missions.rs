@@ -252,6 +252,7 @@ pub async fn history(
 /// A document to store as the mission's next revision.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "text": EXAMPLE_DOCUMENT, "message": "ICS as approved" }))]
 pub struct ImportIn {
     /// The strategy document as text (as published: ICS text or Markdown).
     pub text: String,
@@ -261,6 +262,9 @@ pub struct ImportIn {
     #[schema(value_type = Option<BureauSchema>)]
     pub bureau: Option<String>,
 }
+
+/// The smallest document the importer reads, for the API's examples.
+pub const EXAMPLE_DOCUMENT: &str = "Integrated Country Strategy\nFOR PUBLIC RELEASE\n\nMission Goal 1: People in Examplia live in peace.\n\nMission Objective 1.1: Elections are free and fair.\n\nJustification: Why it matters.\n\nLinkages: AF JRS Objective 1.1.\n\nRisks: Unrest.\n";
 
 /// What an import stored, with the `check` findings of the document.
 #[derive(Debug, Serialize, ToSchema)]
