@@ -6,8 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cairn_store::conformance::strategy;
 use cairn_store::{
-    Action, Commit, NewRevision, NewUser, SearchQuery, Slug, Store, StoreError, Username,
-    Verification, verify,
+    Action, Commit, NewRevision, NewUser, Slug, Store, StoreError, Username, Verification, verify,
 };
 use cairn_store_sqlite::SqliteStore;
 
@@ -290,18 +289,6 @@ fn the_schema_is_what_the_migration_says() {
     db.open().migrate().unwrap_or_else(|e| panic!("{e}"));
 }
 
-fn search_total(store: &dyn Store, text: &str) -> u64 {
-    store
-        .search(&SearchQuery {
-            text: text.into(),
-            public_only: false,
-            limit: 10,
-            offset: 0,
-        })
-        .unwrap_or_else(|e| panic!("{e}"))
-        .total
-}
-
 /// A database made before accounts and search (schema version 1) gets the new tables and an
 /// index of the revisions it holds when it is migrated.
 #[test]
@@ -316,8 +303,8 @@ fn an_old_database_is_indexed_when_migrated() {
         .unwrap_or_else(|e| panic!("{e}"));
     let store = db.open();
     // The latest revision (objective "D.", justified "Why D.") is indexed, earlier ones not.
-    assert_eq!(search_total(&store, "d"), 2);
-    assert_eq!(search_total(&store, "c"), 0);
+    assert_eq!(cairn_store::conformance::search_total(&store, "d"), 2);
+    assert_eq!(cairn_store::conformance::search_total(&store, "c"), 0);
     assert_eq!(
         store.integrity().unwrap_or_else(|e| panic!("{e}")),
         Vec::<String>::new()

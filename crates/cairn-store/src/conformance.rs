@@ -792,6 +792,11 @@ fn search(store: &dyn Store, text: &str, public_only: bool) -> SearchResults {
     search_page(store, text, public_only, 100, 0)
 }
 
+/// How many blocks of every strategy match `text` (for the backends' own tests).
+pub fn search_total(store: &dyn Store, text: &str) -> u64 {
+    search_page(store, text, false, 10, 0).total
+}
+
 fn search_page(
     store: &dyn Store,
     text: &str,
