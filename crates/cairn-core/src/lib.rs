@@ -35,6 +35,7 @@ pub mod identity;
 pub mod link;
 pub mod number;
 pub mod period;
+pub mod rating;
 pub mod strategy;
 pub mod title;
 
@@ -46,6 +47,7 @@ pub use figure::{Figure, Node, Unit};
 pub use identity::{ElementId, Identity};
 pub use link::{Link, Relation, Target};
 pub use number::Number;
+pub use rating::{Direction, Rating, Scheme};
 pub use strategy::{ElementKind, Goal, ManagementObjective, Objective, Strategy, StrategyKind};
 
 /// The JSON Schema of [`Strategy`], as `cairn schema` prints it.
