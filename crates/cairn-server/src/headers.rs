@@ -11,8 +11,26 @@ use axum::response::Response;
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-pub async fn secure(req: Request, next: Next) -> Response {
+/// Every request: the response gets the security headers, and one log line is written.
+pub async fn around(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    // The route pattern, not the raw path: it names no mission or user and bounds cardinality.
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let mut res = next.run(req).await;
+    secure(&mut res);
+    let status = res.status().as_u16();
+    let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    if status >= 500 {
+        tracing::warn!(%method, route, status, micros, "request");
+    } else {
+        tracing::info!(%method, route, status, micros, "request");
+    }
+    res
+}
+
+fn secure(res: &mut Response) {
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -38,24 +56,4 @@ pub async fn secure(req: Request, next: Next) -> Response {
             HeaderValue::from_static("private, no-cache"),
         );
     }
-    res
-}
-
-pub async fn log(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = req.method().clone();
-    // The route pattern, not the raw path: it names no mission or user and bounds cardinality.
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
-    let res = next.run(req).await;
-    let status = res.status().as_u16();
-    let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
-    if status >= 500 {
-        tracing::warn!(%method, %route, status, micros, "request");
-    } else {
-        tracing::info!(%method, %route, status, micros, "request");
-    }
-    res
 }

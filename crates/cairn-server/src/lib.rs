@@ -43,8 +43,7 @@ pub fn router(app: App) -> Router {
             app.clone(),
             pages::error_chrome,
         ))
-        .layer(axum::middleware::from_fn(headers::log))
-        .layer(axum::middleware::from_fn(headers::secure))
+        .layer(axum::middleware::from_fn(headers::around))
         .with_state(app)
 }
 

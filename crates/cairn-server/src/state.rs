@@ -56,7 +56,8 @@ const VIEW_CACHE: usize = 512;
 struct Inner {
     store: Arc<dyn Store>,
     config: Config,
-    views: Mutex<HashMap<(Slug, u32), Arc<View>>>,
+    /// By mission, then revision (looked up by a borrowed slug: no allocation per read).
+    views: Mutex<HashMap<Slug, HashMap<u32, Arc<View>>>>,
     latest: Mutex<HashMap<Slug, (u32, Instant)>>,
 }
 
@@ -142,8 +143,7 @@ impl App {
                 None => return Ok(None),
             },
         };
-        let key = (slug.clone(), rev);
-        if let Some(v) = self.cached(&key) {
+        if let Some(v) = self.cached(slug, rev) {
             return Ok(Some(v));
         }
         let s = slug.clone();
@@ -159,15 +159,18 @@ impl App {
             anonymous_page: OnceLock::new(),
         });
         let mut views = lock(&self.0.views);
-        if views.len() >= VIEW_CACHE {
+        if views.values().map(HashMap::len).sum::<usize>() >= VIEW_CACHE {
             views.clear();
         }
-        views.insert(key, Arc::clone(&view));
+        views
+            .entry(slug.clone())
+            .or_default()
+            .insert(rev, Arc::clone(&view));
         Ok(Some(view))
     }
 
-    fn cached(&self, key: &(Slug, u32)) -> Option<Arc<View>> {
-        lock(&self.0.views).get(key).cloned()
+    fn cached(&self, slug: &Slug, rev: u32) -> Option<Arc<View>> {
+        lock(&self.0.views).get(slug)?.get(&rev).cloned()
     }
 }
 

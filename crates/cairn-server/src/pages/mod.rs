@@ -148,11 +148,17 @@ impl IntoResponse for PageError {
 /// Error pages come from places that do not know the visitor (extractors, the fallback): this
 /// renders them again with the signed-in user's header, looking the session up only then.
 pub async fn error_chrome(State(app): State<App>, req: Request, next: Next) -> Response {
-    let headers = req.headers().clone();
+    // Only the cookie is kept: this runs on every request.
+    let cookie = req.headers().get(header::COOKIE).cloned();
     let res = next.run(req).await;
     let Some(ErrorInfo(e)) = res.extensions().get::<ErrorInfo>().cloned() else {
         return res;
     };
+    let Some(cookie) = cookie else {
+        return res;
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::COOKIE, cookie);
     match Visitor::from_headers(&headers, &app).await {
         Ok(v) if v.user.is_some() => error_page(&e, Chrome::new(&v)),
         _ => res,
