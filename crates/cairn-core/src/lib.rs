@@ -47,6 +47,7 @@ pub use figure::{Figure, Node, Unit};
 pub use identity::{ElementId, Identity};
 pub use link::{Link, Relation, Target};
 pub use number::Number;
+pub use period::{CalendarYear, FiscalQuarter, FiscalYear, Month, Period, PeriodError, PeriodKind};
 pub use rating::{Direction, Rating, Scheme};
 pub use strategy::{ElementKind, Goal, ManagementObjective, Objective, Strategy, StrategyKind};
 
