@@ -1,0 +1,350 @@
+//! Where a mission stands in a fiscal year: every indicator rated against its target, and the
+//! ratings rolled up objective by objective, goal by goal, to the mission (PRODUCT.md §2).
+//!
+//! An element's parts are its own indicators and the elements beneath it (a goal's objectives,
+//! an objective's sub-objectives). The mission rolls up its goals; management objectives are
+//! rated the same way and listed beside them, outside the mission's rating, which speaks of
+//! the goals alone.
+
+use serde::Serialize;
+
+use crate::indicator::{Indicator, Observation, year_figures};
+use crate::rating::{Part, RollUp, RolledUp, Scheme};
+use crate::{FiscalYear, Identity, Node, Number, Objective, Rating, Strategy};
+
+/// How one indicator did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorStatus {
+    pub code: String,
+    pub title: String,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub actual: Option<f64>,
+    /// 1.0 is exactly on target, whichever direction is better.
+    pub achievement: Option<f64>,
+    pub rating: Rating,
+}
+
+/// How one element did: its rating, how complete that is, and what it is made of.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ElementStatus {
+    pub number: String,
+    pub title: String,
+    pub rating: Rating,
+    /// Rated parts / all parts (0 when there are none).
+    pub completeness: f64,
+    pub indicators: Vec<IndicatorStatus>,
+    /// A goal's objectives, an objective's sub-objectives.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<ElementStatus>,
+}
+
+/// The whole picture for a fiscal year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    pub period: FiscalYear,
+    pub rating: Rating,
+    pub completeness: f64,
+    pub goals: Vec<ElementStatus>,
+    pub management_objectives: Vec<ElementStatus>,
+}
+
+/// What the roll-up needs besides the strategy.
+pub struct Inputs<'a> {
+    pub identity: &'a Identity,
+    pub indicators: &'a [Indicator],
+    pub observations: &'a [Observation],
+    pub scheme: Scheme,
+    pub rule: RollUp,
+}
+
+impl Inputs<'_> {
+    fn indicators_of(&self, node: Node, fy: FiscalYear) -> Vec<(IndicatorStatus, Part)> {
+        let Some(id) = self.identity.get(&node) else {
+            return Vec::new();
+        };
+        self.indicators
+            .iter()
+            .filter(|i| i.element == id)
+            .map(|i| {
+                let (baseline, figures) = year_figures(i, self.observations, fy);
+                let a = self.scheme.assess(i.direction, figures);
+                (
+                    IndicatorStatus {
+                        code: i.code.to_string(),
+                        title: i.title.clone(),
+                        baseline,
+                        target: figures.target,
+                        actual: figures.actual,
+                        achievement: a.achievement,
+                        rating: a.rating,
+                    },
+                    Part {
+                        rating: a.rating,
+                        achievement: a.achievement,
+                        weight: 1.0,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    fn element(
+        &self,
+        node: Node,
+        number: &Number,
+        title: &str,
+        children: Vec<ElementStatus>,
+        fy: FiscalYear,
+    ) -> ElementStatus {
+        let (indicators, mut parts): (Vec<IndicatorStatus>, Vec<Part>) =
+            self.indicators_of(node, fy).into_iter().unzip();
+        parts.extend(children.iter().map(|c| Part {
+            rating: c.rating,
+            achievement: None,
+            weight: 1.0,
+        }));
+        let rolled = self.rule.apply(&self.scheme, &parts);
+        ElementStatus {
+            number: number.to_string(),
+            title: title.to_string(),
+            rating: rolled.rating,
+            completeness: rolled.completeness(),
+            indicators,
+            objectives: children,
+        }
+    }
+
+    fn objective(&self, o: &Objective, fy: FiscalYear) -> ElementStatus {
+        let subs = o
+            .sub_objectives
+            .iter()
+            .map(|s| self.objective(s, fy))
+            .collect();
+        self.element(
+            Node::Objective(o.number.clone()),
+            &o.number,
+            &o.title,
+            subs,
+            fy,
+        )
+    }
+}
+
+/// Rates everything in `strategy` for fiscal year `fy`.
+pub fn status(strategy: &Strategy, inputs: &Inputs<'_>, fy: FiscalYear) -> Status {
+    let goals: Vec<ElementStatus> = strategy
+        .goals
+        .iter()
+        .map(|g| {
+            let objectives = g
+                .objectives
+                .iter()
+                .map(|o| inputs.objective(o, fy))
+                .collect();
+            inputs.element(
+                Node::Goal(g.number.clone()),
+                &g.number,
+                &g.title,
+                objectives,
+                fy,
+            )
+        })
+        .collect();
+    let management_objectives = strategy
+        .management_objectives
+        .iter()
+        .map(|m| {
+            inputs.element(
+                Node::Management(m.number.clone()),
+                &m.number,
+                &m.title,
+                Vec::new(),
+                fy,
+            )
+        })
+        .collect();
+    let parts: Vec<Part> = goals.iter().map(|g| Part::of(g.rating)).collect();
+    let rolled: RolledUp = inputs.rule.apply(&inputs.scheme, &parts);
+    Status {
+        period: fy,
+        rating: rolled.rating,
+        completeness: rolled.completeness(),
+        goals,
+        management_objectives,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicator::{Frequency, IndicatorType, IndicatorUnit, Marking, Measure};
+    use crate::{
+        Direction, ElementId, Goal, ManagementObjective, ObservationKind, Period, StrategyKind,
+    };
+
+    fn num(s: &str) -> Number {
+        Number::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn objective(n: &str, subs: Vec<Objective>) -> Objective {
+        Objective {
+            number: num(n),
+            title: format!("Objective {n}"),
+            justification: None,
+            linkages: None,
+            risks: None,
+            links: vec![],
+            sub_objectives: subs,
+        }
+    }
+
+    /// Goal 1 (objectives 1.1 with sub-objective 1.1.1, and 1.2), goal 2 (objective 2.1),
+    /// management objective 1.
+    fn strategy() -> (Strategy, Identity) {
+        let s = Strategy {
+            kind: StrategyKind::Ics,
+            country: Some("Examplia".into()),
+            title: "Integrated Country Strategy".into(),
+            marking: None,
+            approved: None,
+            priorities: vec![],
+            goals: vec![
+                Goal {
+                    number: num("1"),
+                    title: "Peace".into(),
+                    description: None,
+                    links: vec![],
+                    objectives: vec![
+                        objective("1.1", vec![objective("1.1.1", vec![])]),
+                        objective("1.2", vec![]),
+                    ],
+                },
+                Goal {
+                    number: num("2"),
+                    title: "Growth".into(),
+                    description: None,
+                    links: vec![],
+                    objectives: vec![objective("2.1", vec![])],
+                },
+            ],
+            management_objectives: vec![ManagementObjective {
+                number: num("1"),
+                title: "Facilities".into(),
+                justification: None,
+                linkages: None,
+                risks: None,
+                links: vec![],
+            }],
+            figures: vec![],
+        };
+        let identity = crate::identity::carry(None, &s);
+        (s, identity)
+    }
+
+    fn indicator(code: &str, element: ElementId, direction: Direction) -> Indicator {
+        Indicator {
+            code: code.parse().unwrap_or_else(|e| panic!("{e}")),
+            element,
+            title: code.into(),
+            definition: None,
+            unit: IndicatorUnit::Number,
+            direction,
+            kind: IndicatorType::Outcome,
+            measure: Measure::Quantitative,
+            cumulative: false,
+            frequency: Frequency::Annual,
+            disaggregations: vec![],
+            data_source: None,
+            method: None,
+            responsible_office: None,
+            marking: Marking::Sbu,
+        }
+    }
+
+    fn obs(code: &str, period: &str, kind: ObservationKind, value: f64) -> Observation {
+        Observation {
+            indicator: code.parse().unwrap_or_else(|e| panic!("{e}")),
+            period: period.parse::<Period>().unwrap_or_else(|e| panic!("{e}")),
+            kind,
+            value,
+            cell: Default::default(),
+            source: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn ratings_roll_up_from_indicators_to_the_mission() {
+        use ObservationKind::{Actual, Target};
+        let (s, identity) = strategy();
+        let id = |node: &str| {
+            identity
+                .get(&node.parse().unwrap_or_else(|e| panic!("{e}")))
+                .unwrap_or_else(|| panic!("{node}"))
+        };
+        let indicators = vec![
+            indicator("A", id("objective:1.1"), Direction::Increase),
+            indicator("B", id("objective:1.1.1"), Direction::Increase),
+            indicator("C", id("objective:1.2"), Direction::Decrease),
+            indicator("D", id("objective:2.1"), Direction::Increase),
+            indicator("E", id("management:1"), Direction::Increase),
+        ];
+        let observations = vec![
+            obs("A", "FY2023", Target, 100.0),
+            obs("A", "FY2023", Actual, 120.0), // above
+            obs("B", "FY2023", Target, 100.0),
+            obs("B", "FY2023", Actual, 70.0), // below, but better than FY2022
+            obs("B", "FY2022", Actual, 50.0),
+            obs("C", "FY2023", Target, 10.0),
+            obs("C", "FY2023", Actual, 10.5), // on target (decrease)
+            obs("D", "FY2023", Target, 100.0), // no actual: not available
+            obs("E", "FY2023", Target, 5.0),
+            obs("E", "FY2023", Actual, 1.0), // below, outside the mission's rating
+        ];
+        let inputs = Inputs {
+            identity: &identity,
+            indicators: &indicators,
+            observations: &observations,
+            scheme: Scheme::default(),
+            rule: RollUp::Lowest,
+        };
+        let st = status(&s, &inputs, FiscalYear(2023));
+        let g1 = &st.goals[0];
+        let o11 = &g1.objectives[0];
+        assert_eq!(o11.indicators[0].rating, Rating::AboveTarget);
+        assert_eq!(o11.objectives[0].rating, Rating::Improved);
+        // 1.1 = lowest of its indicator (above) and its sub-objective (improved).
+        assert_eq!((o11.rating, o11.completeness), (Rating::Improved, 1.0));
+        assert_eq!(g1.objectives[1].rating, Rating::OnTarget);
+        assert_eq!(g1.rating, Rating::Improved);
+        let g2 = &st.goals[1];
+        assert_eq!((g2.rating, g2.completeness), (Rating::NotAvailable, 0.0));
+        assert_eq!(g2.objectives[0].indicators[0].target, Some(100.0));
+        // The mission: lowest of the rated goals; one of two goals rated.
+        assert_eq!((st.rating, st.completeness), (Rating::Improved, 0.5));
+        assert_eq!(st.management_objectives[0].rating, Rating::BelowTarget);
+        let json = serde_json::to_value(&st).unwrap_or_default();
+        assert_eq!(json["period"], "FY2023");
+        assert_eq!(
+            json["goals"][0]["objectives"][0]["indicators"][0]["achievement"],
+            1.2
+        );
+        assert_eq!(json["goals"][1]["rating"], "not-available");
+    }
+
+    #[test]
+    fn a_strategy_without_indicators_is_not_available_everywhere() {
+        let (s, identity) = strategy();
+        let inputs = Inputs {
+            identity: &identity,
+            indicators: &[],
+            observations: &[],
+            scheme: Scheme::default(),
+            rule: RollUp::Lowest,
+        };
+        let st = status(&s, &inputs, FiscalYear(2023));
+        assert_eq!((st.rating, st.completeness), (Rating::NotAvailable, 0.0));
+        assert!(st.goals.iter().all(|g| g.rating == Rating::NotAvailable));
+    }
+}
