@@ -308,7 +308,7 @@ impl Page {
 }
 
 /// Escapes text for element content and attribute values alike.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

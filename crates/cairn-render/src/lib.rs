@@ -7,6 +7,7 @@
 //! Objectives (the detail) and 4. Management Objective(s). The Markdown is written so that the
 //! importer reads it back into the same strategy; the HTML is one standalone page.
 
+pub mod chart;
 mod diff;
 mod html;
 mod markdown;
