@@ -10,6 +10,7 @@ pub mod layout;
 pub mod lines;
 pub mod links;
 mod swar;
+pub mod tables;
 
 use cairn_core::{Code, Diagnostic, Strategy};
 
