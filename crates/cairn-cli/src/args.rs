@@ -157,6 +157,25 @@ pub enum Command {
         #[arg(long)]
         secure_cookies: bool,
     },
+    /// Indicators: import their reference sheets from CSV.
+    Indicator {
+        #[command(subcommand)]
+        command: IndicatorCommand,
+    },
+    /// Baselines, targets and actuals: import and export CSV.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
+    /// Where a mission stands in a fiscal year: every indicator rated, rolled up.
+    Status {
+        mission: String,
+        /// The fiscal year: 2023 means FY2023 (Oct 1 2022 – Sep 30 2023).
+        #[arg(long)]
+        fy: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
     /// User accounts.
     User {
         #[command(subcommand)]
@@ -197,6 +216,46 @@ pub enum AuditCommand {
         /// The head hash recorded earlier (e.g. by an auditor): also prove nothing was cut off.
         #[arg(long)]
         head: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndicatorCommand {
+    /// Add or update indicators from CSV (mission,element,code,title,unit,direction,frequency,…);
+    /// every row is checked first and nothing is written when any is wrong.
+    Import {
+        file: PathBuf,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Add or correct data from CSV (mission,indicator,period,kind,value,[dimensions…],[source,note]);
+    /// every row is checked first and nothing is written when any is wrong.
+    Import {
+        file: PathBuf,
+        /// Why (kept with every corrected value) [default: import FILE].
+        #[arg(short, long)]
+        message: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Every value an indicator's data has had: who set or corrected it, when and why.
+    History {
+        mission: String,
+        indicator: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the data in the import format.
+    Export {
+        #[arg(long)]
+        mission: Option<String>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
 }
 

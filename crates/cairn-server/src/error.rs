@@ -102,7 +102,9 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownMission(_) | StoreError::UnknownRevision { .. } => {
                 Self::not_found(e.to_string())
             }
-            StoreError::UnknownUser(_) => Self::not_found(e.to_string()),
+            StoreError::UnknownUser(_) | StoreError::UnknownIndicator { .. } => {
+                Self::not_found(e.to_string())
+            }
             StoreError::Conflict(c) => {
                 let since: Vec<Value> = c
                     .since

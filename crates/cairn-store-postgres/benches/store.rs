@@ -1,7 +1,9 @@
 //! Store throughput against its anchor, the PostgreSQL twin of the SQLite bench: committing
 //! 1,000 generated ICS revisions (one mission each) and reading a mission's latest revision,
 //! beside a bare INSERT / SELECT loop of the same JSON blobs through the same `postgres` client
-//! and server settings (`synchronous_commit` left at its default, on; one transaction per write).
+//! and server settings (`synchronous_commit` left at its default, on; one transaction per write);
+//! and a batch of 100,000 observations, beside a bare COPY of the same rows' text into an
+//! unindexed table.
 //!
 //! `cargo bench -p cairn-store-postgres --bench store`, against `CAIRN_TEST_POSTGRES_URL`
 //! (default `postgres://postgres@127.0.0.1:5432/test`). Every sample works in a fresh schema,
@@ -9,7 +11,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cairn_core::Strategy;
+use cairn_core::{Observation, ObservationKind, Strategy};
 use cairn_store::{Action, NewRevision, Slug, Store};
 use cairn_store_postgres::PostgresStore;
 use divan::Bencher;
@@ -204,4 +206,158 @@ fn search_200(b: Bencher, text: &str) {
         offset: 0,
     };
     b.bench_local(|| scratch.on.search(&q).unwrap_or_else(|e| panic!("{e}")));
+}
+
+const INDICATORS: usize = 10;
+
+/// 100,000 observations of one mission: 10 indicators × 50 fiscal quarters × target and actual
+/// × 100 regions, in the order a CSV export lists them (as in the SQLite bench).
+fn observation_rows() -> Vec<(Slug, Observation)> {
+    let mali = Slug::parse("mali").unwrap_or_else(|e| panic!("{e}"));
+    let mut rows = Vec::with_capacity(100_000);
+    for i in 0..INDICATORS {
+        for q in 0..50 {
+            let period = format!("FY{}Q{}", 2001 + q / 4, q % 4 + 1);
+            for kind in [ObservationKind::Target, ObservationKind::Actual] {
+                for r in 0..100 {
+                    let mut o = cairn_store::conformance::observation(
+                        &format!("EG.{i}-1"),
+                        &period,
+                        kind,
+                        f64::from(r) * 1.5 + f64::from(q),
+                        &[("region", &format!("r{r:02}"))],
+                    );
+                    o.source = Some("bench".into());
+                    rows.push((mali.clone(), o));
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// A fresh schema holding mission `mali` and the 10 indicators the rows name.
+fn monitored_store(what: &str) -> Scratch<PostgresStore> {
+    let scratch = store(what);
+    let mali = Slug::parse("mali").unwrap_or_else(|e| panic!("{e}"));
+    scratch
+        .on
+        .commit(NewRevision {
+            slug: mali.clone(),
+            country: Some("Mali".into()),
+            bureau: Some("AF".into()),
+            base: None,
+            actor: "bench".into(),
+            action: Action::Import,
+            message: "import".into(),
+            source: String::new(),
+            strategy: cairn_store::conformance::strategy(&["Calm."]),
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let indicators: Vec<_> = (0..INDICATORS)
+        .map(|i| cairn_store::conformance::indicator(&format!("EG.{i}-1"), 3, "Bench"))
+        .collect();
+    scratch
+        .on
+        .put_indicators(&mali, &indicators, "bench")
+        .unwrap_or_else(|e| panic!("{e}"));
+    scratch
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn put_observations_100k(b: Bencher) {
+    let rows = observation_rows();
+    b.with_inputs(|| monitored_store("observations"))
+        .bench_local_values(|scratch| {
+            let s = scratch
+                .on
+                .put_observations(&rows, "bench", "import")
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.added, rows.len());
+            scratch // dropped (schema and all) outside the timing
+        });
+}
+
+/// The same batch again: every row read and found unchanged, nothing written.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn put_observations_100k_unchanged(b: Bencher) {
+    let rows = observation_rows();
+    b.with_inputs(|| {
+        let scratch = monitored_store("unchanged");
+        scratch
+            .on
+            .put_observations(&rows, "bench", "import")
+            .unwrap_or_else(|e| panic!("{e}"));
+        scratch
+    })
+    .bench_local_values(|scratch| {
+        let s = scratch
+            .on
+            .put_observations(&rows, "bench", "again")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.unchanged, rows.len());
+        scratch
+    });
+}
+
+/// The anchor: the rows' text (as a CSV holds it) copied into a table without key or index,
+/// in one transaction.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn bare_copy_100k(b: Bencher) {
+    use std::io::Write;
+    let mut csv = String::new();
+    for (m, o) in observation_rows() {
+        let region: String = o.cell.values().cloned().collect();
+        csv.push_str(&format!(
+            "{m}\t{}\t{}\t{}\t{region}\t{}\t{}\t\\N\n",
+            o.indicator,
+            o.period,
+            o.kind,
+            o.value,
+            o.source.unwrap_or_default()
+        ));
+    }
+    b.with_inputs(|| {
+        let mut scratch = bare("copy");
+        scratch
+            .on
+            .batch_execute(
+                "CREATE TABLE data (mission TEXT, indicator TEXT, period TEXT, kind TEXT,
+                                    region TEXT, value TEXT, source TEXT, note TEXT)",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        scratch
+    })
+    .bench_local_values(|mut scratch| {
+        let mut tx = scratch.on.transaction().unwrap_or_else(|e| panic!("{e}"));
+        let mut writer = tx
+            .copy_in("COPY data FROM STDIN")
+            .unwrap_or_else(|e| panic!("{e}"));
+        writer
+            .write_all(csv.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        writer.finish().unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().unwrap_or_else(|e| panic!("{e}"));
+        scratch
+    });
+}
+
+/// Reading the 100,000 observations back, in order.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn observations_100k(b: Bencher) {
+    let rows = observation_rows();
+    let scratch = monitored_store("read");
+    scratch
+        .on
+        .put_observations(&rows, "bench", "import")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mali = Slug::parse("mali").unwrap_or_else(|e| panic!("{e}"));
+    b.bench_local(|| {
+        let read = scratch
+            .on
+            .observations(&mali)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.len(), rows.len());
+        read
+    });
 }

@@ -9,6 +9,7 @@
 //! wait for writers. Serialization failures and deadlocks (SQLSTATE 40001, 40P01), which only a
 //! foreign session could cause, are retried a bounded number of times.
 
+mod monitoring;
 mod read;
 mod write;
 
@@ -16,10 +17,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use cairn_core::{Indicator, IndicatorCode, Observation};
 use cairn_store::{
     AuditEntry, Commit, Credentials, Dump, Mission, MissionChange, NewRevision, NewSession,
-    NewUser, Revision, RevisionInfo, SearchQuery, SearchResults, Session, Slug, Store, StoreError,
-    User, UserChange, Username,
+    NewUser, ObservationChange, PutSummary, Revision, RevisionInfo, SearchQuery, SearchResults,
+    Session, Slug, Store, StoreError, StoredObservation, User, UserChange, Username,
 };
 use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
@@ -29,6 +31,7 @@ use postgres::{Client, Config, NoTls, Statement};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_accounts_search.sql"),
+    include_str!("../migrations/0003_monitoring.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say (`connect_timeout`).
@@ -499,6 +502,41 @@ impl Store for PostgresStore {
                 result => return result.map_err(Into::into),
             }
         }
+    }
+
+    fn indicators(&self, mission: &Slug) -> Result<Vec<Indicator>, StoreError> {
+        monitoring::indicators(&mut *self.client()?, mission).map_err(Into::into)
+    }
+
+    fn put_indicators(
+        &self,
+        mission: &Slug,
+        indicators: &[Indicator],
+        actor: &str,
+    ) -> Result<PutSummary, StoreError> {
+        monitoring::put_indicators(&mut *self.client()?, mission, indicators, actor)
+    }
+
+    fn observations(&self, mission: &Slug) -> Result<Vec<StoredObservation>, StoreError> {
+        monitoring::observations(&mut *self.client()?, mission).map_err(Into::into)
+    }
+
+    fn put_observations(
+        &self,
+        rows: &[(Slug, Observation)],
+        actor: &str,
+        reason: &str,
+    ) -> Result<PutSummary, StoreError> {
+        monitoring::put_observations(&mut *self.client()?, rows, actor, reason)
+    }
+
+    fn observation_history(
+        &self,
+        mission: &Slug,
+        indicator: &IndicatorCode,
+    ) -> Result<Vec<ObservationChange>, StoreError> {
+        monitoring::observation_history(&mut *self.client()?, mission, indicator)
+            .map_err(Into::into)
     }
 
     fn describe(&self) -> String {

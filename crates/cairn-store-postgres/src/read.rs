@@ -12,19 +12,23 @@ use postgres::{Client, GenericClient, IsolationLevel, Row, Statement};
 
 use crate::{Error, corrupt};
 
-fn time(r: &Row, i: usize) -> Result<DateTime<Utc>, Error> {
+pub(crate) fn time(r: &Row, i: usize) -> Result<DateTime<Utc>, Error> {
     let s: String = r.try_get(i)?;
     DateTime::parse_from_rfc3339(&s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| corrupt("timestamp", &s, e))
 }
 
-fn slug(r: &Row, i: usize) -> Result<Slug, Error> {
+pub(crate) fn slug(r: &Row, i: usize) -> Result<Slug, Error> {
     let s: String = r.try_get(i)?;
     Slug::parse(&s).map_err(|e| corrupt("mission slug", &s, e))
 }
 
-fn json<T: serde::de::DeserializeOwned>(r: &Row, i: usize, what: &str) -> Result<T, Error> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    r: &Row,
+    i: usize,
+    what: &str,
+) -> Result<T, Error> {
     let s: String = r.try_get(i)?;
     serde_json::from_str(&s).map_err(|e| corrupt(what, format_args!("{:.40}…", s), e))
 }
@@ -171,7 +175,8 @@ pub fn last_actor(c: &mut impl GenericClient, object: &str) -> Result<Option<Str
 
 /// References and the store's invariants: every revision belongs to a mission (PostgreSQL
 /// enforces it; this notices a load that bypassed it), revisions numbered 1..n with the mission
-/// pointing at the last. One statement each, so each sees one snapshot.
+/// pointing at the last, the search index on the latest, every corrected observation's history
+/// ending in its current value. One statement each, so each sees one snapshot.
 pub fn integrity(c: &mut impl GenericClient) -> Result<Vec<String>, Error> {
     let mut problems = Vec::new();
     let orphans = c.query(
@@ -217,6 +222,7 @@ pub fn integrity(c: &mut impl GenericClient) -> Result<Vec<String>, Error> {
             "mission {mission}: the search index holds an older revision than the latest"
         ));
     }
+    crate::monitoring::integrity(c, &mut problems)?;
     Ok(problems)
 }
 
@@ -239,14 +245,19 @@ pub fn dump(client: &mut Client) -> Result<Dump, Error> {
         .collect::<Result<_, _>>()?;
     let audit = audit_log(&mut tx)?;
     let users = all_credentials(&mut tx)?;
-    tx.commit()?;
-    Ok(Dump {
+    let mut dump = Dump {
         format: DUMP_FORMAT,
         missions,
         revisions,
         audit,
         users,
-    })
+        indicators: Vec::new(),
+        observations: Vec::new(),
+        observation_history: Vec::new(),
+    };
+    crate::monitoring::dump_into(&mut tx, &mut dump)?;
+    tx.commit()?;
+    Ok(dump)
 }
 
 fn username(r: &Row, i: usize) -> Result<Username, Error> {

@@ -42,7 +42,7 @@ fn retryable(e: &postgres::Error) -> bool {
 
 /// Runs `body` in a write transaction holding the audit lock, committing when it returns Ok,
 /// retrying serialization failures and deadlocks.
-fn write<T>(
+pub(crate) fn write<T>(
     client: &mut Client,
     mut body: impl FnMut(&mut Transaction<'_>) -> Result<T, Error>,
 ) -> Result<T, StoreError> {
@@ -128,14 +128,14 @@ fn migrate_tx(client: &mut Client, migrations: &[&str]) -> Result<(), Error> {
     Ok(())
 }
 
-fn json(value: &impl serde::Serialize) -> Result<String, Error> {
+pub(crate) fn json(value: &impl serde::Serialize) -> Result<String, Error> {
     serde_json::to_string(value)
         .map_err(|e| StoreError::Database(format!("cannot encode: {e}")).into())
 }
 
 /// PostgreSQL text cannot hold NUL characters (SQLite's can): refuse them by name rather than
 /// with the server's encoding error.
-fn storable(fields: &[(&str, Option<&str>)]) -> Result<(), Error> {
+pub(crate) fn storable(fields: &[(&str, Option<&str>)]) -> Result<(), Error> {
     match fields.iter().find(|(_, v)| v.is_some_and(|v| v.contains('\0'))) {
         Some((what, _)) => Err(StoreError::Invalid(format!(
             "the {what} contains a NUL character (\\0), which PostgreSQL cannot store; nothing was written"
@@ -145,7 +145,7 @@ fn storable(fields: &[(&str, Option<&str>)]) -> Result<(), Error> {
     }
 }
 
-fn int(n: u32, what: &str) -> Result<i32, Error> {
+pub(crate) fn int(n: u32, what: &str) -> Result<i32, Error> {
     i32::try_from(n)
         .map_err(|_| StoreError::Invalid(format!("{what} {n} is too large to store")).into())
 }
@@ -312,7 +312,7 @@ fn put_audit(tx: &mut impl GenericClient, e: &AuditEntry) -> Result<(), Error> {
 }
 
 /// Appends after the chain's head; the caller holds the audit lock, so the head is current.
-fn append_audit(tx: &mut impl GenericClient, new: NewAuditEntry) -> Result<(), Error> {
+pub(crate) fn append_audit(tx: &mut impl GenericClient, new: NewAuditEntry) -> Result<(), Error> {
     let last = read::last_audit(tx)?;
     put_audit(tx, &new.seal(last.as_ref()))
 }
@@ -426,6 +426,7 @@ pub fn load(client: &mut Client, dump: &Dump) -> Result<(), StoreError> {
         for c in &dump.users {
             put_user(tx, c, true)?;
         }
+        crate::monitoring::load_from(tx, dump)?;
         rebuild_search(tx)
     })
 }

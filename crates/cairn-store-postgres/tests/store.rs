@@ -237,7 +237,7 @@ fn a_database_from_a_newer_cairn_is_refused() {
     match store.migrate() {
         Err(StoreError::TooNew {
             found: 99,
-            known: 2,
+            known: 3,
         }) => {}
         Err(e) => panic!("{e}"),
         Ok(()) => panic!("a newer schema was accepted"),
@@ -529,6 +529,7 @@ fn schemas_match_across_backends() {
     let family = |ty: &str| match ty.to_ascii_uppercase().as_str() {
         "TEXT" | "VARCHAR" | "CHARACTER VARYING" => "text".to_string(),
         "INTEGER" | "INT" | "BIGINT" | "SMALLINT" | "INT4" | "INT8" => "integer".to_string(),
+        "REAL" | "DOUBLE PRECISION" | "FLOAT8" => "real".to_string(),
         other => other.to_ascii_lowercase(),
     };
     let normal = |rows: Vec<(String, String, String)>| -> Vec<(String, String, String)> {
@@ -542,13 +543,35 @@ fn schemas_match_across_backends() {
     assert_eq!(pg, lite);
     for t in [
         "audit",
+        "indicators",
         "missions",
+        "observation_history",
+        "observations",
         "revisions",
         "search",
         "sessions",
         "users",
     ] {
         assert!(pg.iter().any(|(x, _, _)| x == t), "{t} missing");
+    }
+    // Values are binary doubles on both sides (PostgreSQL's REAL would be single precision).
+    for (t, c) in [
+        ("observations", "value"),
+        ("observation_history", "value"),
+        ("observation_history", "previous"),
+    ] {
+        assert!(
+            store.schema().unwrap_or_default().iter().any(|(x, y, ty)| (
+                x.as_str(),
+                y.as_str(),
+                ty.as_str()
+            ) == (
+                t,
+                c,
+                "DOUBLE PRECISION"
+            )),
+            "{t}.{c}"
+        );
     }
     // The generated tsvector column (PostgreSQL's full-text index input) and SQLite's FTS5
     // tables are each backend's own index structure, left out of both listings.
@@ -746,7 +769,8 @@ fn an_old_database_is_indexed_when_migrated() {
     // Back to what 0001_init.sql alone made.
     db.raw()
         .batch_execute(
-            "DROP TABLE search; DROP TABLE sessions; DROP TABLE users;
+            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+             DROP TABLE search; DROP TABLE sessions; DROP TABLE users;
              UPDATE cairn_meta SET value = '1' WHERE key = 'schema_version';",
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -766,7 +790,7 @@ fn an_old_database_is_indexed_when_migrated() {
         )
         .and_then(|r| r.try_get(0))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(version, "2");
+    assert_eq!(version, "3");
 }
 
 #[test]
@@ -808,5 +832,354 @@ fn a_stale_search_index_is_reported() {
     assert!(
         problems.iter().any(|p| p.contains("older revision")),
         "{problems:?}"
+    );
+}
+
+/// Mission `mali` (four revisions) with indicators EG.3.2-27 and PS.6.2-1 and two values;
+/// None without a test server.
+fn monitored() -> Option<TestDb> {
+    use cairn_core::ObservationKind::{Actual, Target};
+    use cairn_store::conformance::{indicator, observation};
+    let db = populated()?;
+    let store = db.open();
+    store
+        .put_indicators(
+            &slug("mali"),
+            &[
+                indicator("EG.3.2-27", 1, "People trained"),
+                indicator("PS.6.2-1", 1, "Cases heard"),
+            ],
+            "alice",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .put_observations(
+            &[
+                (
+                    slug("mali"),
+                    observation("EG.3.2-27", "FY2023", Target, 10.0, &[]),
+                ),
+                (
+                    slug("mali"),
+                    observation("EG.3.2-27", "FY2023", Actual, 8.0, &[]),
+                ),
+            ],
+            "alice",
+            "import",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A correction, so that the history has rows.
+    store
+        .put_observations(
+            &[(
+                slug("mali"),
+                observation("EG.3.2-27", "FY2023", Actual, 9.0, &[]),
+            )],
+            "bob",
+            "recount",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    Some(db)
+}
+
+fn code(s: &str) -> cairn_core::IndicatorCode {
+    s.parse().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A database made before monitoring (schema version 2) gets the new tables when migrated, its
+/// data untouched.
+#[test]
+fn a_version_2_database_gets_the_monitoring_tables() {
+    let Some(db) = populated() else { return };
+    db.raw()
+        .batch_execute(
+            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+             UPDATE cairn_meta SET value = '2' WHERE key = 'schema_version';",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store = db.open();
+    assert_eq!(store.history(&slug("mali")).unwrap_or_default().len(), 4);
+    assert_eq!(store.indicators(&slug("mali")).ok(), Some(Vec::new()));
+    store
+        .put_indicators(
+            &slug("mali"),
+            &[cairn_store::conformance::indicator(
+                "EG.3.2-27",
+                1,
+                "People trained",
+            )],
+            "alice",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let version: String = db
+        .raw()
+        .query_one(
+            "SELECT value FROM cairn_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .and_then(|r| r.try_get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version, "3");
+    assert_eq!(broken_at(&db), None);
+}
+
+#[test]
+fn the_observation_history_refuses_changes() {
+    let Some(db) = monitored() else { return };
+    let mut conn = db.raw();
+    for sql in [
+        "UPDATE observation_history SET value = 1",
+        "DELETE FROM observation_history",
+        "TRUNCATE observation_history",
+    ] {
+        match conn.batch_execute(sql) {
+            Ok(()) => panic!("{sql} was allowed"),
+            Err(e) => {
+                let msg = e
+                    .as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_default();
+                assert!(msg.contains("observation history"), "{sql}: {e}");
+            }
+        }
+    }
+    assert!(
+        conn.batch_execute(
+            "INSERT INTO observations VALUES ('mali', 'NOPE-1', 'FY2023', 'target', '{}',
+                 '2022-10-01', '2023-09-30', 1.0, NULL, NULL, 'x', 'y', 'z', 0)"
+        )
+        .is_err(),
+        "rows must name an indicator the mission has"
+    );
+}
+
+#[test]
+fn an_indicator_altered_behind_the_stores_back_is_noticed() {
+    let Some(db) = monitored() else { return };
+    assert_eq!(broken_at(&db), None);
+    db.raw()
+        .batch_execute(
+            "UPDATE indicators SET sheet = replace(sheet, 'People trained', 'People counted')
+             WHERE code = 'EG.3.2-27'",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Broken(b) => assert!(
+            b.reason.contains("mission/mali/indicator/EG.3.2-27"),
+            "{}",
+            b.reason
+        ),
+        Verification::Intact { .. } => panic!("a changed reference sheet went unnoticed"),
+    }
+}
+
+/// A failure half-way through writing a batch (here a trigger standing in for a full disk, in
+/// the third of four chunks) leaves nothing of it.
+#[test]
+fn a_batch_failing_half_way_leaves_nothing() {
+    use cairn_core::ObservationKind::Actual;
+    let Some(db) = monitored() else { return };
+    let store = db.open();
+    let (before, history, log) = (
+        store.observations(&slug("mali")).unwrap_or_default(),
+        store
+            .observation_history(&slug("mali"), &code("EG.3.2-27"))
+            .unwrap_or_default(),
+        store.audit_log().unwrap_or_default(),
+    );
+    db.raw()
+        .batch_execute(
+            "CREATE FUNCTION fail_at_666() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF NEW.value = 666 THEN RAISE EXCEPTION 'disk full'; END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER fail_at_666 BEFORE INSERT ON observations
+             FOR EACH ROW EXECUTE FUNCTION fail_at_666();",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(Slug, cairn_core::Observation)> = (0..35_000)
+        .map(|i| {
+            let value = if i == 25_000 {
+                666.0
+            } else {
+                f64::from(i) + 0.5
+            };
+            let period = format!("{}-{:02}", 2000 + i / 12 % 900, i % 12 + 1);
+            let cell = format!("c{}", i / 10_800);
+            (
+                slug("mali"),
+                cairn_store::conformance::observation(
+                    "EG.3.2-27",
+                    &period,
+                    Actual,
+                    value,
+                    &[("group", &cell)],
+                ),
+            )
+        })
+        .collect();
+    match store.put_observations(&rows, "bob", "import") {
+        Err(StoreError::Database(e)) => assert!(e.contains("disk full"), "{e}"),
+        other => panic!("expected a database error, got {other:?}"),
+    }
+    assert_eq!(
+        store.observations(&slug("mali")).unwrap_or_default(),
+        before
+    );
+    assert_eq!(
+        store
+            .observation_history(&slug("mali"), &code("EG.3.2-27"))
+            .unwrap_or_default(),
+        history
+    );
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+    // And the connection is still good for the next batch.
+    let ok: Vec<_> = rows
+        .iter()
+        .filter(|(_, o)| o.value != 666.0)
+        .cloned()
+        .collect();
+    let s = store
+        .put_observations(&ok, "bob", "import")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.added, s.updated, s.unchanged), (34_999, 0, 0));
+    // A key given twice across chunks: the later row corrects the earlier.
+    let mut twice = ok[..3].to_vec();
+    let mut again = ok[0].clone();
+    again.1.value = -1.0;
+    twice.extend(std::iter::repeat_n(ok[1].clone(), 10_000));
+    twice.push(again);
+    let s = store
+        .put_observations(&twice, "carol", "fix")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.added, s.updated, s.unchanged), (0, 1, 10_003));
+    // A key added by a batch and corrected by the same batch, a chunk later.
+    let new = |v: f64| {
+        (
+            slug("mali"),
+            cairn_store::conformance::observation("PS.6.2-1", "FY2030", Actual, v, &[]),
+        )
+    };
+    let mut batch = vec![new(1.0)];
+    batch.extend(std::iter::repeat_n(ok[1].clone(), 10_000));
+    batch.push(new(2.0));
+    let s = store
+        .put_observations(&batch, "dan", "late fix")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.added, s.updated, s.unchanged), (1, 1, 10_000));
+    let h: Vec<(f64, Option<f64>, String)> = store
+        .observation_history(&slug("mali"), &code("PS.6.2-1"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| (c.value, c.previous, c.reason))
+        .collect();
+    assert_eq!(
+        h,
+        [
+            (1.0, None, "late fix".to_string()),
+            (2.0, Some(1.0), "late fix".to_string())
+        ]
+    );
+}
+
+/// Monitoring data written on either backend moves to the other through a dump, unchanged.
+#[test]
+fn monitoring_data_moves_between_backends_unchanged() {
+    use cairn_core::ObservationKind::{Actual, Baseline, Target};
+    use cairn_store::conformance::{indicator, observation};
+    let Some(pg) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sqlite = cairn_store_sqlite::SqliteStore::open_migrated(&dir.path().join("a.db"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    populate(&sqlite);
+    import_into(&sqlite, "burkina-faso", None, &["X."]);
+    for (mission, codes) in [
+        ("mali", ["EG.3.2-27", "b.1"]),
+        ("burkina-faso", ["EG.3.2-27", "A_1"]),
+    ] {
+        let list: Vec<_> = codes.iter().map(|c| indicator(c, 1, c)).collect();
+        sqlite
+            .put_indicators(&slug(mission), &list, "alice")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let rows: Vec<(Slug, cairn_core::Observation)> = [
+        (
+            "mali",
+            observation("EG.3.2-27", "FY2023", Target, 0.1 + 0.2, &[]),
+        ),
+        (
+            "mali",
+            observation("b.1", "2022-10", Actual, -1e-300, &[("Région", "Kidal")]),
+        ),
+        (
+            "mali",
+            observation("b.1", "2022-10", Actual, 4.0, &[("région", "Gao")]),
+        ),
+        (
+            "burkina-faso",
+            observation("A_1", "2023", Baseline, 1.0 / 7.0, &[]),
+        ),
+        (
+            "burkina-faso",
+            observation("EG.3.2-27", "FY2023Q4", Actual, 9e15 + 1.0, &[]),
+        ),
+    ]
+    .into_iter()
+    .map(|(m, o)| (slug(m), o))
+    .collect();
+    sqlite
+        .put_observations(&rows, "alice", "import")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut fix = rows[0].clone();
+    fix.1.value = 0.3;
+    sqlite
+        .put_observations(&[fix], "bob", "rounding")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let from_sqlite = sqlite.dump().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(from_sqlite.observation_history.len(), 6);
+
+    let store = pg.open();
+    store.load(&from_sqlite).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.dump().ok(), Some(from_sqlite.clone()));
+    assert_eq!(verify(&store).ok(), verify(&sqlite).ok());
+    for m in ["mali", "burkina-faso"] {
+        assert_eq!(
+            store.observations(&slug(m)).ok(),
+            sqlite.observations(&slug(m)).ok()
+        );
+    }
+
+    // Writes made on PostgreSQL load into SQLite as they are.
+    let mut later = rows[1].clone();
+    later.1.value = 2.0;
+    store
+        .put_observations(&[later], "carol", "later")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let from_pg = store.dump().unwrap_or_else(|e| panic!("{e}"));
+    let back = cairn_store_sqlite::SqliteStore::open_migrated(&dir.path().join("b.db"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    back.load(&from_pg).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.dump().ok(), Some(from_pg));
+    assert_eq!(
+        back.observation_history(&slug("mali"), &code("b.1")).ok(),
+        store.observation_history(&slug("mali"), &code("b.1")).ok()
+    );
+    assert!(matches!(verify(&back), Ok(Verification::Intact { .. })));
+}
+
+#[test]
+fn a_value_changed_behind_the_stores_back_is_reported() {
+    let Some(db) = monitored() else { return };
+    assert_eq!(db.open().integrity().ok(), Some(Vec::new()));
+    db.raw()
+        .batch_execute("UPDATE observations SET value = 99 WHERE kind = 'actual'")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let problems = db.open().integrity().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        problems,
+        [
+            "mission mali: the history of EG.3.2-27 FY2023 actual {} does not end in its current value"
+        ]
     );
 }

@@ -1,12 +1,14 @@
 //! Store throughput against its anchor: committing 1,000 generated ICS revisions (one mission
 //! each) and reading a mission's latest revision, beside a bare INSERT / SELECT loop of the same
-//! JSON blobs over the same SQLite settings (WAL, synchronous = FULL, one transaction per write).
+//! JSON blobs over the same SQLite settings (WAL, synchronous = FULL, one transaction per write);
+//! and a batch of 100,000 observations, beside a bare prepared INSERT of the same rows' text into
+//! an unindexed table in one transaction (what `sqlite3 .import` does).
 //!
 //! `cargo bench -p cairn-store-sqlite --bench store` (or `bench/store`).
 
 use std::path::{Path, PathBuf};
 
-use cairn_core::Strategy;
+use cairn_core::{Observation, ObservationKind, Strategy};
 use cairn_store::{Action, NewRevision, Slug, Store};
 use cairn_store_sqlite::SqliteStore;
 use divan::Bencher;
@@ -162,4 +164,154 @@ fn search_200(b: Bencher, text: &str) {
         offset: 0,
     };
     b.bench_local(|| store.search(&q).unwrap_or_else(|e| panic!("{e}")));
+}
+
+const INDICATORS: usize = 10;
+
+/// 100,000 observations of one mission: 10 indicators × 50 fiscal quarters × target and actual
+/// × 100 regions, in the order a CSV export lists them.
+fn observation_rows() -> Vec<(Slug, Observation)> {
+    let mali = Slug::parse("mali").unwrap_or_else(|e| panic!("{e}"));
+    let mut rows = Vec::with_capacity(100_000);
+    for i in 0..INDICATORS {
+        for q in 0..50 {
+            let period = format!("FY{}Q{}", 2001 + q / 4, q % 4 + 1);
+            for kind in [ObservationKind::Target, ObservationKind::Actual] {
+                for r in 0..100 {
+                    let mut o = cairn_store::conformance::observation(
+                        &format!("EG.{i}-1"),
+                        &period,
+                        kind,
+                        f64::from(r) * 1.5 + f64::from(q),
+                        &[("region", &format!("r{r:02}"))],
+                    );
+                    o.source = Some("bench".into());
+                    rows.push((mali.clone(), o));
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// A store holding mission `mali` and the 10 indicators the rows name.
+fn monitored_store(name: &str) -> SqliteStore {
+    let store = SqliteStore::open_migrated(&scratch(name)).unwrap_or_else(|e| panic!("{e}"));
+    let mali = Slug::parse("mali").unwrap_or_else(|e| panic!("{e}"));
+    store
+        .commit(NewRevision {
+            slug: mali.clone(),
+            country: Some("Mali".into()),
+            bureau: Some("AF".into()),
+            base: None,
+            actor: "bench".into(),
+            action: Action::Import,
+            message: "import".into(),
+            source: String::new(),
+            strategy: cairn_store::conformance::strategy(&["Calm."]),
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let indicators: Vec<_> = (0..INDICATORS)
+        .map(|i| cairn_store::conformance::indicator(&format!("EG.{i}-1"), 3, "Bench"))
+        .collect();
+    store
+        .put_indicators(&mali, &indicators, "bench")
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn put_observations_100k(b: Bencher) {
+    let rows = observation_rows();
+    b.with_inputs(|| monitored_store("observations"))
+        .bench_local_values(|store| {
+            let s = store
+                .put_observations(&rows, "bench", "import")
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.added, rows.len());
+            store
+        });
+}
+
+/// The same batch again: every row read and found unchanged, nothing written.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn put_observations_100k_unchanged(b: Bencher) {
+    let rows = observation_rows();
+    b.with_inputs(|| {
+        let store = monitored_store("unchanged");
+        store
+            .put_observations(&rows, "bench", "import")
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+    })
+    .bench_local_values(|store| {
+        let s = store
+            .put_observations(&rows, "bench", "again")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.unchanged, rows.len());
+        store
+    });
+}
+
+/// The anchor: the rows' text (as a CSV holds it) inserted by one prepared statement into a
+/// table without key or index, in one transaction, as `sqlite3 .import` does.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn bare_insert_100k(b: Bencher) {
+    let rows: Vec<[String; 8]> = observation_rows()
+        .into_iter()
+        .map(|(m, o)| {
+            [
+                m.to_string(),
+                o.indicator.to_string(),
+                o.period.to_string(),
+                o.kind.to_string(),
+                o.cell.values().cloned().collect(),
+                o.value.to_string(),
+                o.source.unwrap_or_default(),
+                o.note.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    b.with_inputs(|| {
+        let conn =
+            rusqlite::Connection::open(scratch("bare-rows")).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+             CREATE TABLE data (mission TEXT, indicator TEXT, period TEXT, kind TEXT, region TEXT,
+                                value TEXT, source TEXT, note TEXT);",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        conn
+    })
+    .bench_local_values(|mut conn| {
+        let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+        {
+            let mut insert = tx
+                .prepare("INSERT INTO data VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                .unwrap_or_else(|e| panic!("{e}"));
+            for r in &rows {
+                insert
+                    .execute(rusqlite::params_from_iter(r.iter()))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        tx.commit().unwrap_or_else(|e| panic!("{e}"));
+        conn
+    });
+}
+
+/// Reading the 100,000 observations back, in order.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn observations_100k(b: Bencher) {
+    let rows = observation_rows();
+    let store = monitored_store("read");
+    store
+        .put_observations(&rows, "bench", "import")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mali = Slug::parse("mali").unwrap_or_else(|e| panic!("{e}"));
+    b.bench_local(|| {
+        let read = store.observations(&mali).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.len(), rows.len());
+        read
+    });
 }

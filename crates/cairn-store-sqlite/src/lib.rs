@@ -4,6 +4,7 @@
 //! so that the CLI and a running server can write at once, and `BEGIN IMMEDIATE` for every
 //! write so that a read-then-write transaction waits for the lock instead of failing.
 
+mod monitoring;
 mod read;
 mod write;
 
@@ -11,10 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use cairn_core::{Indicator, IndicatorCode, Observation};
 use cairn_store::{
     AuditEntry, Commit, Credentials, Dump, Mission, MissionChange, NewRevision, NewSession,
-    NewUser, Revision, RevisionInfo, SearchQuery, SearchResults, Session, Slug, Store, StoreError,
-    User, UserChange, Username,
+    NewUser, ObservationChange, PutSummary, Revision, RevisionInfo, SearchQuery, SearchResults,
+    Session, Slug, Store, StoreError, StoredObservation, User, UserChange, Username,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
@@ -23,6 +25,7 @@ use rusqlite::{Connection, OpenFlags};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_accounts_search.sql"),
+    include_str!("../migrations/0003_monitoring.sql"),
 ];
 
 /// A store over one SQLite file.
@@ -195,6 +198,40 @@ impl Store for SqliteStore {
 
     fn search(&self, q: &SearchQuery) -> Result<SearchResults, StoreError> {
         read::search(&mut self.conn(), q)
+    }
+
+    fn indicators(&self, mission: &Slug) -> Result<Vec<Indicator>, StoreError> {
+        monitoring::indicators(&self.conn(), mission)
+    }
+
+    fn put_indicators(
+        &self,
+        mission: &Slug,
+        indicators: &[Indicator],
+        actor: &str,
+    ) -> Result<PutSummary, StoreError> {
+        monitoring::put_indicators(&mut self.conn(), mission, indicators, actor)
+    }
+
+    fn observations(&self, mission: &Slug) -> Result<Vec<StoredObservation>, StoreError> {
+        monitoring::observations(&self.conn(), mission)
+    }
+
+    fn put_observations(
+        &self,
+        rows: &[(Slug, Observation)],
+        actor: &str,
+        reason: &str,
+    ) -> Result<PutSummary, StoreError> {
+        monitoring::put_observations(&mut self.conn(), rows, actor, reason)
+    }
+
+    fn observation_history(
+        &self,
+        mission: &Slug,
+        indicator: &IndicatorCode,
+    ) -> Result<Vec<ObservationChange>, StoreError> {
+        monitoring::observation_history(&self.conn(), mission, indicator)
     }
 
     fn describe(&self) -> String {

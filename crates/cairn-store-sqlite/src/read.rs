@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::db_err;
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> rusqlite::Error {
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         rusqlite::types::Type::Text,
@@ -18,19 +18,23 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> rusqlite::Error {
     )
 }
 
-fn time(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn time(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     let s: String = r.get(i)?;
     DateTime::parse_from_rfc3339(&s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| corrupt("timestamp", e))
 }
 
-fn slug(r: &Row, i: usize) -> rusqlite::Result<Slug> {
+pub(crate) fn slug(r: &Row, i: usize) -> rusqlite::Result<Slug> {
     let s: String = r.get(i)?;
     Slug::parse(&s).map_err(|e| corrupt("mission slug", e))
 }
 
-fn json<T: serde::de::DeserializeOwned>(r: &Row, i: usize, what: &str) -> rusqlite::Result<T> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    r: &Row,
+    i: usize,
+    what: &str,
+) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     serde_json::from_str(&s).map_err(|e| corrupt(what, e))
 }
@@ -163,7 +167,8 @@ pub fn last_audit(conn: &Connection) -> Result<Option<AuditEntry>, StoreError> {
 }
 
 /// SQLite's own checks, foreign keys, and the store's invariants: revisions numbered 1..n with
-/// the mission pointing at the last.
+/// the mission pointing at the last, the search index on the latest, every corrected
+/// observation's history ending in its current value.
 pub fn integrity(conn: &Connection) -> Result<Vec<String>, StoreError> {
     let mut problems = Vec::new();
     let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(db_err)?;
@@ -234,6 +239,7 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>, StoreError> {
             "sqlite: the full-text index does not match its rows: {e}"
         ));
     }
+    crate::monitoring::integrity(conn, &mut problems)?;
     Ok(problems)
 }
 
@@ -254,14 +260,19 @@ pub fn dump(conn: &mut Connection) -> Result<Dump, StoreError> {
     drop(stmt);
     let audit = audit_log(&tx)?;
     let users = all_credentials(&tx)?;
-    tx.commit().map_err(db_err)?;
-    Ok(Dump {
+    let mut dump = Dump {
         format: DUMP_FORMAT,
         missions,
         revisions,
         audit,
         users,
-    })
+        indicators: Vec::new(),
+        observations: Vec::new(),
+        observation_history: Vec::new(),
+    };
+    crate::monitoring::dump_into(&tx, &mut dump)?;
+    tx.commit().map_err(db_err)?;
+    Ok(dump)
 }
 
 fn username(r: &Row, i: usize) -> rusqlite::Result<Username> {

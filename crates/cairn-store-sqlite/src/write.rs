@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use crate::{db_err, read};
 
-fn immediate(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
+pub(crate) fn immediate(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(db_err)
 }
@@ -45,7 +45,7 @@ pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreEr
     tx.commit().map_err(db_err)
 }
 
-fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
+pub(crate) fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Database(format!("cannot encode: {e}")))
 }
 
@@ -180,7 +180,7 @@ fn put_audit(tx: &Transaction<'_>, e: &AuditEntry) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn append_audit(tx: &Transaction<'_>, new: NewAuditEntry) -> Result<(), StoreError> {
+pub(crate) fn append_audit(tx: &Transaction<'_>, new: NewAuditEntry) -> Result<(), StoreError> {
     let last = read::last_audit(tx)?;
     put_audit(tx, &new.seal(last.as_ref()))
 }
@@ -282,6 +282,7 @@ pub fn load(conn: &mut Connection, dump: &Dump) -> Result<(), StoreError> {
     for c in &dump.users {
         put_user(&tx, c, true)?;
     }
+    crate::monitoring::load_from(&tx, dump)?;
     rebuild_search(&tx)?;
     tx.commit().map_err(db_err)
 }

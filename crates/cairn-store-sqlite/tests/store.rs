@@ -272,7 +272,10 @@ fn the_schema_is_what_the_migration_says() {
         .collect();
     for t in [
         "audit",
+        "indicators",
         "missions",
+        "observation_history",
+        "observations",
         "revisions",
         "search",
         "sessions",
@@ -297,7 +300,8 @@ fn an_old_database_is_indexed_when_migrated() {
     // Back to what 0001_init.sql alone made.
     rusqlite_conn(&db.path)
         .execute_batch(
-            "DROP TABLE search_fts; DROP TABLE search; DROP TABLE sessions; DROP TABLE users;
+            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+             DROP TABLE search_fts; DROP TABLE search; DROP TABLE sessions; DROP TABLE users;
              PRAGMA user_version = 1;",
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -312,7 +316,7 @@ fn an_old_database_is_indexed_when_migrated() {
     let version: u32 = rusqlite_conn(&db.path)
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
 }
 
 #[test]
@@ -404,4 +408,211 @@ fn no_acknowledged_write_is_lost_to_sigkill() {
             .unwrap_or_else(|e| panic!("{e}"))
     };
     cairn_store::conformance::kill_writers(200, &spawn, &|| Box::new(db.open()));
+}
+
+/// Mission `mali` (four revisions) with indicators EG.3.2-27 and PS.6.2-1 and two values.
+fn monitored() -> TempDb {
+    use cairn_core::ObservationKind::{Actual, Target};
+    use cairn_store::conformance::{indicator, observation};
+    let db = populated();
+    let store = db.open();
+    store
+        .put_indicators(
+            &slug("mali"),
+            &[
+                indicator("EG.3.2-27", 1, "People trained"),
+                indicator("PS.6.2-1", 1, "Cases heard"),
+            ],
+            "alice",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .put_observations(
+            &[
+                (
+                    slug("mali"),
+                    observation("EG.3.2-27", "FY2023", Target, 10.0, &[]),
+                ),
+                (
+                    slug("mali"),
+                    observation("EG.3.2-27", "FY2023", Actual, 8.0, &[]),
+                ),
+            ],
+            "alice",
+            "import",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A correction, so that the history has rows.
+    store
+        .put_observations(
+            &[(
+                slug("mali"),
+                observation("EG.3.2-27", "FY2023", Actual, 9.0, &[]),
+            )],
+            "bob",
+            "recount",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    db
+}
+
+/// A database made before monitoring (schema version 2) gets the new tables when migrated, its
+/// data untouched.
+#[test]
+fn a_version_2_database_gets_the_monitoring_tables() {
+    let db = populated();
+    rusqlite_conn(&db.path)
+        .execute_batch(
+            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+             PRAGMA user_version = 2;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store = db.open();
+    assert_eq!(store.history(&slug("mali")).unwrap_or_default().len(), 4);
+    assert_eq!(store.indicators(&slug("mali")).ok(), Some(Vec::new()));
+    drop(store);
+    let db = {
+        // The migrated database takes monitoring data like a new one.
+        let store = db.open();
+        store
+            .put_indicators(
+                &slug("mali"),
+                &[cairn_store::conformance::indicator(
+                    "EG.3.2-27",
+                    1,
+                    "People trained",
+                )],
+                "alice",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        db
+    };
+    let version: u32 = rusqlite_conn(&db.path)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version, 3);
+    assert_eq!(broken_at(&db), None);
+}
+
+#[test]
+fn the_observation_history_refuses_changes() {
+    let db = monitored();
+    let conn = rusqlite_conn(&db.path);
+    for sql in [
+        "UPDATE observation_history SET value = 1",
+        "DELETE FROM observation_history",
+    ] {
+        match conn.execute_batch(sql) {
+            Ok(()) => panic!("{sql} was allowed"),
+            Err(e) => assert!(e.to_string().contains("observation history"), "{sql}: {e}"),
+        }
+    }
+    // Rows must name an indicator the mission has.
+    assert!(
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             INSERT INTO observations VALUES ('mali', 'NOPE-1', 'FY2023', 'target', '{}',
+                 '2022-10-01', '2023-09-30', 1.0, NULL, NULL, 'x', 'y', 'z', 0)"
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn an_indicator_altered_behind_the_stores_back_is_noticed() {
+    let db = monitored();
+    assert_eq!(broken_at(&db), None);
+    rusqlite_conn(&db.path)
+        .execute_batch(
+            "UPDATE indicators SET sheet = replace(sheet, 'People trained', 'People counted')
+             WHERE code = 'EG.3.2-27'",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Broken(b) => assert!(
+            b.reason.contains("mission/mali/indicator/EG.3.2-27"),
+            "{}",
+            b.reason
+        ),
+        Verification::Intact { .. } => panic!("a changed reference sheet went unnoticed"),
+    }
+}
+
+/// A failure half-way through writing a batch (here a trigger standing in for a full disk)
+/// leaves nothing of it: not the rows before, not their history, not the audit entry.
+#[test]
+fn a_batch_failing_half_way_leaves_nothing() {
+    use cairn_core::ObservationKind::Actual;
+    let db = monitored();
+    let store = db.open();
+    let (before, history, log) = (
+        store.observations(&slug("mali")).unwrap_or_default(),
+        store
+            .observation_history(
+                &slug("mali"),
+                &"EG.3.2-27".parse().unwrap_or_else(|e| panic!("{e}")),
+            )
+            .unwrap_or_default(),
+        store.audit_log().unwrap_or_default(),
+    );
+    rusqlite_conn(&db.path)
+        .execute_batch(
+            "CREATE TRIGGER fail_at_666 BEFORE INSERT ON observations WHEN new.value = 666
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(Slug, cairn_core::Observation)> = (0..1000)
+        .map(|i| {
+            let value = if i == 500 { 666.0 } else { f64::from(i) + 0.5 };
+            let period = format!("{}-{:02}", 2000 + i / 12, i % 12 + 1);
+            (
+                slug("mali"),
+                cairn_store::conformance::observation("EG.3.2-27", &period, Actual, value, &[]),
+            )
+        })
+        .collect();
+    match store.put_observations(&rows, "bob", "import") {
+        Err(StoreError::Database(e)) => assert!(e.contains("disk full"), "{e}"),
+        other => panic!("expected a database error, got {other:?}"),
+    }
+    assert_eq!(
+        store.observations(&slug("mali")).unwrap_or_default(),
+        before
+    );
+    assert_eq!(
+        store
+            .observation_history(
+                &slug("mali"),
+                &"EG.3.2-27".parse().unwrap_or_else(|e| panic!("{e}"))
+            )
+            .unwrap_or_default(),
+        history
+    );
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+    // And the connection is still good for the next batch.
+    let ok: Vec<_> = rows
+        .iter()
+        .filter(|(_, o)| o.value != 666.0)
+        .cloned()
+        .collect();
+    let s = store
+        .put_observations(&ok, "bob", "import")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.added, 999);
+}
+
+#[test]
+fn a_value_changed_behind_the_stores_back_is_reported() {
+    let db = monitored();
+    assert_eq!(db.open().integrity().ok(), Some(Vec::new()));
+    rusqlite_conn(&db.path)
+        .execute_batch("UPDATE observations SET value = 99 WHERE kind = 'actual'")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let problems = db.open().integrity().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        problems,
+        [
+            "mission mali: the history of EG.3.2-27 FY2023 actual {} does not end in its current value"
+        ]
+    );
 }

@@ -3,12 +3,17 @@
 
 use std::sync::{Arc, Barrier};
 
-use cairn_core::{Goal, ManagementObjective, Number, Objective, Role, Strategy, StrategyKind};
+use cairn_core::indicator::{Frequency, IndicatorType, IndicatorUnit, Marking, Measure};
+use cairn_core::{
+    Direction, ElementId, Goal, Indicator, IndicatorCode, ManagementObjective, Number, Objective,
+    Observation, ObservationKind, Period, Role, Strategy, StrategyKind,
+};
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Action, Commit, MissionChange, NewRevision, NewSession, NewUser, SearchQuery, SearchResults,
-    Slug, Store, StoreError, User, UserChange, UserUpdate, Username, Verification,
+    Action, Commit, MissionChange, NewRevision, NewSession, NewUser, ObservationChange, PutSummary,
+    SearchQuery, SearchResults, Slug, Store, StoreError, StoredObservation, User, UserChange,
+    UserUpdate, Username, Verification,
 };
 
 fn number(s: &str) -> Number {
@@ -1226,6 +1231,800 @@ pub fn dump_and_load_carry_users(a: &dyn Store, b: &dyn Store, c: &dyn Store) {
     ));
 }
 
+// Indicators and observations.
+
+/// The clock, to the microsecond as stored (this crate's chrono has no clock of its own).
+fn now() -> DateTime<Utc> {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    DateTime::from_timestamp_micros(i64::try_from(since.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+fn code(s: &str) -> IndicatorCode {
+    s.parse().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn period(s: &str) -> Period {
+    s.parse().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An indicator of element `e<element>` with every optional field left empty.
+pub fn indicator(code_: &str, element: u32, title: &str) -> Indicator {
+    Indicator {
+        code: code(code_),
+        element: ElementId(element),
+        title: title.into(),
+        definition: None,
+        unit: IndicatorUnit::People,
+        direction: Direction::Increase,
+        kind: IndicatorType::Output,
+        measure: Measure::Quantitative,
+        cumulative: false,
+        frequency: Frequency::Quarterly,
+        disaggregations: vec!["sex".into()],
+        data_source: None,
+        method: None,
+        responsible_office: None,
+        marking: Marking::Sbu,
+    }
+}
+
+/// An observation of the total (no `cell`) or of one cell, without source or note.
+pub fn observation(
+    code_: &str,
+    period_: &str,
+    kind: ObservationKind,
+    value: f64,
+    cell: &[(&str, &str)],
+) -> Observation {
+    Observation {
+        indicator: code(code_),
+        period: period(period_),
+        kind,
+        value,
+        cell: cell
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect(),
+        source: None,
+        note: None,
+    }
+}
+
+/// A mission (created by an import) with indicators of the given codes.
+fn mission_with_indicators(store: &dyn Store, mission: &str, codes: &[&str]) {
+    commit(
+        store,
+        new_revision(mission, None, strategy(&["Calm."]), "first"),
+    );
+    let list: Vec<Indicator> = codes
+        .iter()
+        .map(|c| indicator(c, 3, &format!("Indicator {c}")))
+        .collect();
+    store
+        .put_indicators(&slug(mission), &list, "alice")
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn put(store: &dyn Store, rows: &[(&str, Observation)], actor: &str, reason: &str) -> PutSummary {
+    try_put(store, rows, actor, reason).unwrap_or_else(|e| panic!("put: {e}"))
+}
+
+fn try_put(
+    store: &dyn Store,
+    rows: &[(&str, Observation)],
+    actor: &str,
+    reason: &str,
+) -> Result<PutSummary, StoreError> {
+    let rows: Vec<(Slug, Observation)> = rows.iter().map(|(m, o)| (slug(m), o.clone())).collect();
+    store.put_observations(&rows, actor, reason)
+}
+
+fn summary(added: usize, updated: usize, unchanged: usize) -> PutSummary {
+    PutSummary {
+        added,
+        updated,
+        unchanged,
+    }
+}
+
+fn observations(store: &dyn Store, mission: &str) -> Vec<StoredObservation> {
+    store
+        .observations(&slug(mission))
+        .unwrap_or_else(|e| panic!("observations of {mission}: {e}"))
+}
+
+fn history(store: &dyn Store, mission: &str, code_: &str) -> Vec<ObservationChange> {
+    store
+        .observation_history(&slug(mission), &code(code_))
+        .unwrap_or_else(|e| panic!("history of {mission} {code_}: {e}"))
+}
+
+/// History entries as (period, kind, cell, value, previous, actor, reason).
+type Change = (
+    String,
+    ObservationKind,
+    String,
+    f64,
+    Option<f64>,
+    String,
+    String,
+);
+
+fn changes(h: &[ObservationChange]) -> Vec<Change> {
+    h.iter()
+        .map(|c| {
+            (
+                c.period.to_string(),
+                c.kind,
+                crate::monitoring::cell_text(&c.cell).into_owned(),
+                c.value,
+                c.previous,
+                c.actor.clone(),
+                c.reason.clone(),
+            )
+        })
+        .collect()
+}
+
+fn value_set(
+    period_: &str,
+    kind: ObservationKind,
+    value: f64,
+    previous: Option<f64>,
+    actor: &str,
+    reason: &str,
+) -> Change {
+    (
+        period_.into(),
+        kind,
+        "{}".into(),
+        value,
+        previous,
+        actor.into(),
+        reason.into(),
+    )
+}
+
+fn values(rows: &[StoredObservation]) -> Vec<(String, String, ObservationKind, f64)> {
+    rows.iter()
+        .map(|s| {
+            let o = &s.observation;
+            (
+                o.indicator.to_string(),
+                o.period.to_string(),
+                o.kind,
+                o.value,
+            )
+        })
+        .collect()
+}
+
+pub fn indicators_are_upserted_by_code_and_audited(store: &dyn Store) {
+    commit(
+        store,
+        new_revision("mali", None, strategy(&["Calm."]), "first"),
+    );
+    let mali = slug("mali");
+    let a = indicator("EG.3.2-27", 3, "People trained");
+    let b = indicator("DR.1-1", 2, "Elections observed");
+    let s = store
+        .put_indicators(&mali, &[a.clone(), b.clone()], "alice")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s, summary(2, 0, 0));
+    assert_eq!(
+        store.indicators(&mali).unwrap_or_else(|e| panic!("{e}")),
+        [b.clone(), a.clone()],
+        "by code"
+    );
+    // Again: one unchanged, one changed, one new.
+    let b2 = Indicator {
+        title: "Elections observed by citizens".into(),
+        definition: Some("Counted once per election.".into()),
+        marking: Marking::Public,
+        disaggregations: vec!["sex".into(), "age band".into()],
+        ..b.clone()
+    };
+    let c = indicator("MALI-1.1-a", 5, "Local budgets published");
+    let s = store
+        .put_indicators(&mali, &[a.clone(), b2.clone(), c.clone()], "bob")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s, summary(1, 1, 1));
+    assert_eq!(
+        store.indicators(&mali).unwrap_or_else(|e| panic!("{e}")),
+        [b2.clone(), a.clone(), c.clone()]
+    );
+    let log = store.audit_log().unwrap_or_default();
+    let rows: Vec<(&str, &str, &str)> = log
+        .iter()
+        .skip(1)
+        .map(|e| (e.actor.as_str(), e.action.as_str(), e.object.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("alice", "indicator.add", "mission/mali/indicator/EG.3.2-27"),
+            ("alice", "indicator.add", "mission/mali/indicator/DR.1-1"),
+            ("bob", "indicator.update", "mission/mali/indicator/DR.1-1"),
+            ("bob", "indicator.add", "mission/mali/indicator/MALI-1.1-a"),
+        ]
+    );
+    let digest = |i: &Indicator| Some(crate::plan::indicator_digest(i));
+    assert_eq!(
+        (log[1].before.clone(), log[1].after.clone()),
+        (None, digest(&a))
+    );
+    assert_eq!(
+        (log[3].before.clone(), log[3].after.clone()),
+        (digest(&b), digest(&b2))
+    );
+    assert_eq!(log[4].after, digest(&c));
+    // Unchanged, all of them: nothing is written.
+    let s = store
+        .put_indicators(&mali, &[c, a.clone()], "carol")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s, summary(0, 0, 2));
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+    // An unknown mission is refused, and nothing is written.
+    match store.put_indicators(&slug("nowhere"), &[a], "alice") {
+        Err(StoreError::UnknownMission(m)) => assert_eq!(m.as_str(), "nowhere"),
+        other => panic!("expected UnknownMission, got {other:?}"),
+    }
+    assert_eq!(store.indicators(&slug("nowhere")).ok(), Some(Vec::new()));
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+    assert!(matches!(
+        crate::verify(store),
+        Ok(Verification::Intact { entries: 5, .. })
+    ));
+    assert_eq!(store.integrity().ok(), Some(Vec::new()));
+}
+
+pub fn observations_read_back_exactly(store: &dyn Store) {
+    use ObservationKind::*;
+    mission_with_indicators(store, "mali", &["EG.3.2-27", "PS.6.2-1"]);
+    mission_with_indicators(store, "niger", &["EG.3.2-27"]);
+    let mut noted = observation(
+        "PS.6.2-1",
+        "FY2024",
+        Target,
+        0.1 + 0.2,
+        &[("region", "Gao \"north\""), ("sex", "female")],
+    );
+    noted.source = Some("Survey, round 2".into());
+    noted.note = Some("Line one.\nLine two: ünïcödé.".into());
+    let rows = vec![
+        observation("EG.3.2-27", "FY2023", Target, 100.0, &[]),
+        observation("EG.3.2-27", "FY2023Q1", Actual, 12.5, &[]),
+        observation("EG.3.2-27", "2022-11", Actual, -3.25, &[("sex", "female")]),
+        observation(
+            "EG.3.2-27",
+            "2023",
+            Baseline,
+            0.1,
+            &[("age band", "15-29"), ("sex", "male")],
+        ),
+        observation("PS.6.2-1", "FY2022Q4", Actual, 1e-9, &[]),
+        noted,
+        observation("PS.6.2-1", "FY2024", Target, -1_234_567.875, &[]),
+        observation("PS.6.2-1", "FY1001", Baseline, 2.5e300, &[]),
+        observation("PS.6.2-1", "9999-09", Actual, 5e-324, &[]),
+        observation("PS.6.2-1", "9998", Actual, -0.0, &[]),
+    ];
+    let before = now();
+    let mut batch: Vec<(&str, Observation)> = rows.iter().map(|o| ("mali", o.clone())).collect();
+    batch.push((
+        "niger",
+        observation("EG.3.2-27", "FY2023", Target, 7.0, &[]),
+    ));
+    assert_eq!(
+        put(store, &batch, "alice", "first import"),
+        summary(11, 0, 0)
+    );
+    let after = now();
+    let stored = observations(store, "mali");
+    let mut expected: Vec<StoredObservation> = rows
+        .iter()
+        .map(|o| StoredObservation {
+            mission: slug("mali"),
+            observation: o.clone(),
+            at: stored.first().map_or(before, |s| s.at),
+            actor: "alice".into(),
+        })
+        .collect();
+    crate::monitoring::sort_observations(&mut expected);
+    assert_eq!(stored, expected);
+    // Every bit of every value, and negative zero stored as zero.
+    for (s, o) in stored.iter().zip(&expected) {
+        assert_eq!(
+            s.observation.value.to_bits(),
+            (o.observation.value + 0.0).to_bits(),
+            "{:?}",
+            o.observation
+        );
+    }
+    let at = stored.first().map(|s| s.at);
+    assert!(at.is_some_and(|at| at >= before && at <= after), "{at:?}");
+    assert_eq!(
+        values(&observations(store, "niger")),
+        [("EG.3.2-27".into(), "FY2023".into(), Target, 7.0)]
+    );
+    assert_eq!(observations(store, "nowhere"), []);
+    assert_eq!(store.integrity().ok(), Some(Vec::new()));
+}
+
+pub fn observations_are_ordered_chronologically(store: &dyn Store) {
+    use ObservationKind::*;
+    mission_with_indicators(store, "mali", &["ZZ-1", "AA-1"]);
+    let rows: Vec<(&str, Observation)> = [
+        observation("ZZ-1", "FY2020", Baseline, 1.0, &[]),
+        observation("AA-1", "FY2023", Target, 2.0, &[]),
+        observation("AA-1", "FY2023Q1", Actual, 3.0, &[("sex", "female")]),
+        observation("AA-1", "FY2023Q1", Actual, 4.0, &[]),
+        observation("AA-1", "FY2022Q4", Actual, 5.0, &[]),
+        observation("AA-1", "2022-10", Actual, 6.0, &[]),
+        observation("AA-1", "FY2023Q1", Baseline, 7.0, &[]),
+        observation("AA-1", "2022", Actual, 8.0, &[]),
+        observation("AA-1", "FY2023Q1", Target, 9.0, &[]),
+        observation("AA-1", "FY2023Q2", Actual, 10.0, &[]),
+        observation("AA-1", "FY2022", Actual, 11.0, &[]),
+    ]
+    .into_iter()
+    .map(|o| ("mali", o))
+    .collect();
+    put(store, &rows, "alice", "import");
+    let listed: Vec<(String, String, ObservationKind, f64)> = values(&observations(store, "mali"));
+    let expect = |c: &str, p: &str, k, v| (c.to_string(), p.to_string(), k, v);
+    assert_eq!(
+        listed,
+        [
+            // FY2022 starts 2021-10-01; calendar 2022 on 2022-01-01; FY2022Q4 on 2022-07-01.
+            expect("AA-1", "FY2022", Actual, 11.0),
+            expect("AA-1", "2022", Actual, 8.0),
+            expect("AA-1", "FY2022Q4", Actual, 5.0),
+            // October 2022, then the quarter and the year that begin with it.
+            expect("AA-1", "2022-10", Actual, 6.0),
+            expect("AA-1", "FY2023Q1", Baseline, 7.0),
+            expect("AA-1", "FY2023Q1", Target, 9.0),
+            expect("AA-1", "FY2023Q1", Actual, 4.0),
+            expect("AA-1", "FY2023Q1", Actual, 3.0),
+            expect("AA-1", "FY2023", Target, 2.0),
+            expect("AA-1", "FY2023Q2", Actual, 10.0),
+            expect("ZZ-1", "FY2020", Baseline, 1.0),
+        ]
+    );
+    let cells: Vec<bool> = observations(store, "mali")
+        .iter()
+        .filter(|s| s.observation.period == period("FY2023Q1") && s.observation.kind == Actual)
+        .map(|s| s.observation.is_total())
+        .collect();
+    assert_eq!(cells, [true, false], "the total before its cells");
+}
+
+pub fn a_correction_keeps_the_previous_value_in_history(store: &dyn Store) {
+    use ObservationKind::*;
+    mission_with_indicators(store, "mali", &["EG.3.2-27", "PS.6.2-1"]);
+    let entries = store.audit_log().unwrap_or_default().len();
+    let a = |p: &str, v: f64| ("mali", observation("EG.3.2-27", p, Actual, v, &[]));
+    assert_eq!(
+        put(
+            store,
+            &[a("FY2023", 10.0), a("FY2023Q1", 4.0)],
+            "alice",
+            "first import"
+        ),
+        summary(2, 0, 0)
+    );
+    let mut recount = a("FY2023", 12.0);
+    recount.1.note = Some("recounted".into());
+    assert_eq!(
+        put(
+            store,
+            &[recount, a("FY2023Q1", 4.0)],
+            "bob",
+            "recount in Gao"
+        ),
+        summary(0, 1, 1)
+    );
+    let current = observations(store, "mali");
+    let fy = current
+        .iter()
+        .find(|s| s.observation.period == period("FY2023"))
+        .unwrap_or_else(|| panic!("FY2023 is missing"));
+    assert_eq!(
+        (
+            fy.observation.value,
+            fy.observation.note.as_deref(),
+            fy.actor.as_str()
+        ),
+        (12.0, Some("recounted"), "bob")
+    );
+    let q1 = current
+        .iter()
+        .find(|s| s.observation.period == period("FY2023Q1"))
+        .unwrap_or_else(|| panic!("FY2023Q1 is missing"));
+    assert_eq!(q1.actor, "alice", "an unchanged value keeps who set it");
+    // Back to the first value: a correction too.
+    put(
+        store,
+        &[a("FY2023", 10.0)],
+        "carol",
+        "the recount was wrong",
+    );
+    let h = history(store, "mali", "EG.3.2-27");
+    assert_eq!(
+        changes(&h),
+        [
+            // One batch's settings in observation order: FY2023Q1 before FY2023.
+            value_set("FY2023Q1", Actual, 4.0, None, "alice", "first import"),
+            value_set("FY2023", Actual, 10.0, None, "alice", "first import"),
+            value_set("FY2023", Actual, 12.0, Some(10.0), "bob", "recount in Gao"),
+            value_set(
+                "FY2023",
+                Actual,
+                10.0,
+                Some(12.0),
+                "carol",
+                "the recount was wrong"
+            ),
+        ]
+    );
+    assert!(h.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+    assert!(h.iter().all(|c| c.mission.as_str() == "mali"));
+    assert_eq!(
+        h.last().map(|c| c.at),
+        observations(store, "mali")
+            .iter()
+            .find(|s| s.observation.period == period("FY2023"))
+            .map(|s| s.at)
+    );
+    assert_eq!(history(store, "mali", "PS.6.2-1"), []);
+    assert_eq!(history(store, "mali", "NO-SUCH-1"), []);
+    assert_eq!(history(store, "nowhere", "EG.3.2-27"), []);
+    // One data.put entry per batch.
+    let log = store.audit_log().unwrap_or_default();
+    let puts: Vec<(&str, &str, &str, bool, bool)> = log[entries..]
+        .iter()
+        .map(|e| {
+            (
+                e.actor.as_str(),
+                e.action.as_str(),
+                e.object.as_str(),
+                e.before.is_none(),
+                e.after.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        puts,
+        [
+            ("alice", "data.put", "mission/mali/data", true, true),
+            ("bob", "data.put", "mission/mali/data", true, true),
+            ("carol", "data.put", "mission/mali/data", true, true),
+        ]
+    );
+    assert!(matches!(
+        crate::verify(store),
+        Ok(Verification::Intact { .. })
+    ));
+}
+
+pub fn unchanged_values_write_no_history(store: &dyn Store) {
+    use ObservationKind::*;
+    mission_with_indicators(store, "mali", &["EG.3.2-27"]);
+    let rows: Vec<(&str, Observation)> = (1..=4)
+        .map(|q| {
+            let mut o = observation(
+                "EG.3.2-27",
+                &format!("FY2023Q{q}"),
+                Target,
+                0.25 * f64::from(q),
+                &[],
+            );
+            o.source = Some("plan".into());
+            ("mali", o)
+        })
+        .chain([("mali", observation("EG.3.2-27", "FY2023", Actual, 0.0, &[]))])
+        .collect();
+    assert_eq!(put(store, &rows, "alice", "import"), summary(5, 0, 0));
+    let (current, h, log) = (
+        observations(store, "mali"),
+        history(store, "mali", "EG.3.2-27"),
+        store.audit_log().unwrap_or_default(),
+    );
+    assert_eq!(h.len(), 5);
+    // The same values (another source, negative zero for zero) from someone else: nothing.
+    let again: Vec<(&str, Observation)> = rows
+        .iter()
+        .map(|(m, o)| {
+            let mut o = o.clone();
+            o.source = Some("someone else's copy".into());
+            if o.value == 0.0 {
+                o.value = -0.0;
+            }
+            (*m, o)
+        })
+        .collect();
+    assert_eq!(put(store, &again, "bob", "again"), summary(0, 0, 5));
+    assert_eq!(observations(store, "mali"), current);
+    assert_eq!(history(store, "mali", "EG.3.2-27"), h);
+    assert_eq!(
+        store.audit_log().unwrap_or_default(),
+        log,
+        "no entry either"
+    );
+    // An empty batch is nothing too.
+    assert_eq!(put(store, &[], "bob", "nothing"), summary(0, 0, 0));
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+}
+
+pub fn a_batch_with_a_fault_writes_nothing(store: &dyn Store) {
+    use ObservationKind::*;
+    mission_with_indicators(store, "mali", &["EG.3.2-27"]);
+    mission_with_indicators(store, "niger", &["NE-1"]);
+    let ok = |p: &str, v: f64| ("mali", observation("EG.3.2-27", p, Actual, v, &[]));
+    put(store, &[ok("FY2023", 1.0)], "alice", "first");
+    let (current, h, log) = (
+        observations(store, "mali"),
+        history(store, "mali", "EG.3.2-27"),
+        store.audit_log().unwrap_or_default(),
+    );
+    let unchanged = |what: &str| {
+        assert_eq!(observations(store, "mali"), current, "{what}");
+        assert_eq!(observations(store, "niger"), [], "{what}");
+        assert_eq!(history(store, "mali", "EG.3.2-27"), h, "{what}");
+        assert_eq!(store.audit_log().unwrap_or_default(), log, "{what}");
+    };
+    // A correction, a new row, then a row for an indicator the mission does not have.
+    let batch = [
+        ok("FY2023", 2.0),
+        ok("FY2024", 5.0),
+        ("niger", observation("NE-1", "FY2024", Target, 1.0, &[])),
+        ("mali", observation("NOPE-1", "FY2024", Target, 3.0, &[])),
+        ok("FY2025", 6.0),
+    ];
+    match try_put(store, &batch, "bob", "import") {
+        Err(e @ StoreError::UnknownIndicator { .. }) => {
+            assert!(e.is_input_fault());
+            let msg = e.to_string();
+            assert!(msg.contains("mali") && msg.contains("NOPE-1"), "{msg}");
+            if let StoreError::UnknownIndicator { mission, code } = e {
+                assert_eq!((mission.as_str(), code.as_str()), ("mali", "NOPE-1"));
+            }
+        }
+        other => panic!("expected UnknownIndicator, got {other:?}"),
+    }
+    unchanged("unknown indicator");
+    // Another mission's indicator is not this mission's.
+    let batch = [
+        ok("FY2024", 5.0),
+        ("mali", observation("NE-1", "FY2024", Target, 1.0, &[])),
+    ];
+    assert!(matches!(
+        try_put(store, &batch, "bob", "import"),
+        Err(StoreError::UnknownIndicator { code, .. }) if code.as_str() == "NE-1"
+    ));
+    unchanged("another mission's indicator");
+    // A mission that does not exist.
+    let batch = [
+        ok("FY2024", 5.0),
+        (
+            "nowhere",
+            observation("EG.3.2-27", "FY2024", Target, 1.0, &[]),
+        ),
+    ];
+    assert!(matches!(
+        try_put(store, &batch, "bob", "import"),
+        Err(StoreError::UnknownMission(m)) if m.as_str() == "nowhere"
+    ));
+    unchanged("unknown mission");
+    // Values that are not numbers.
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let batch = [ok("FY2024", 5.0), ok("FY2025", bad)];
+        match try_put(store, &batch, "bob", "import") {
+            Err(e @ StoreError::Invalid(_)) => {
+                assert!(e.to_string().contains("row 2"), "{e}");
+            }
+            other => panic!("expected Invalid for {bad}, got {other:?}"),
+        }
+        unchanged("not a number");
+    }
+    // Text a backend cannot store.
+    let mut nul = ok("FY2024", 5.0);
+    nul.1.note = Some("a\0b".into());
+    assert!(matches!(
+        try_put(store, &[nul], "bob", "import"),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        try_put(store, &[ok("FY2024", 5.0)], "bob", "re\0ason"),
+        Err(StoreError::Invalid(_))
+    ));
+    unchanged("NUL");
+}
+
+pub fn batches_are_audited_once_per_mission_and_taken_in_order(store: &dyn Store) {
+    use ObservationKind::*;
+    mission_with_indicators(store, "mali", &["EG.3.2-27"]);
+    mission_with_indicators(store, "niger", &["EG.3.2-27"]);
+    let entries = store.audit_log().unwrap_or_default().len();
+    let row = |m: &'static str, p: &str, v: f64| (m, observation("EG.3.2-27", p, Target, v, &[]));
+    let batch = [
+        row("niger", "FY2023", 1.0),
+        row("mali", "FY2023", 1.0),
+        row("mali", "FY2024", 2.0),
+        row("niger", "FY2024", 2.0),
+        row("mali", "FY2025", 3.0),
+    ];
+    assert_eq!(put(store, &batch, "alice", "both"), summary(5, 0, 0));
+    let log = store.audit_log().unwrap_or_default();
+    let new: Vec<(&str, &str)> = log[entries..]
+        .iter()
+        .map(|e| (e.action.as_str(), e.object.as_str()))
+        .collect();
+    assert_eq!(
+        new,
+        [
+            ("data.put", "mission/mali/data"),
+            ("data.put", "mission/niger/data")
+        ]
+    );
+    // Only niger changes: only niger's entry.
+    let mut second = batch.clone();
+    second[3] = row("niger", "FY2024", 2.5);
+    assert_eq!(put(store, &second, "bob", "fix"), summary(0, 1, 4));
+    let log2 = store.audit_log().unwrap_or_default();
+    assert_eq!(log2.len(), log.len() + 1);
+    assert_eq!(
+        log2.last().map(|e| e.object.as_str()),
+        Some("mission/niger/data")
+    );
+    // The digest covers the batch's rows of the mission: the same rows, the same digest.
+    let niger_first = log[entries + 1].after.clone();
+    assert!(niger_first.is_some());
+    assert_ne!(log2.last().and_then(|e| e.after.clone()), niger_first);
+    // A key given twice in one batch: the second is a correction of the first.
+    assert_eq!(
+        put(
+            store,
+            &[
+                row("mali", "FY2030", 1.0),
+                row("mali", "FY2031", 7.0),
+                row("mali", "FY2030", 2.0),
+                row("mali", "FY2030", 2.0)
+            ],
+            "carol",
+            "twice"
+        ),
+        summary(2, 1, 1)
+    );
+    let h: Vec<(String, f64, Option<f64>)> = history(store, "mali", "EG.3.2-27")
+        .into_iter()
+        .filter(|c| c.reason == "twice")
+        .map(|c| (c.period.to_string(), c.value, c.previous))
+        .collect();
+    assert_eq!(
+        h,
+        [
+            ("FY2030".to_string(), 1.0, None),
+            ("FY2030".to_string(), 2.0, Some(1.0)),
+            ("FY2031".to_string(), 7.0, None),
+        ]
+    );
+    assert_eq!(
+        observations(store, "mali")
+            .iter()
+            .find(|s| s.observation.period == period("FY2030"))
+            .map(|s| s.observation.value),
+        Some(2.0)
+    );
+    assert!(matches!(
+        crate::verify(store),
+        Ok(Verification::Intact { .. })
+    ));
+    assert_eq!(store.integrity().ok(), Some(Vec::new()));
+}
+
+/// Indicators, observations and their history survive a dump (through its JSON) and a load,
+/// exactly; a format 2 dump reads with none. `a` is used, `b` is empty.
+pub fn dump_and_load_carry_monitoring(a: &dyn Store, b: &dyn Store) {
+    use ObservationKind::*;
+    mission_with_indicators(a, "mali", &["EG.3.2-27", "PS.6.2-1"]);
+    mission_with_indicators(a, "niger", &["EG.3.2-27"]);
+    let rows: Vec<(&str, Observation)> = vec![
+        (
+            "mali",
+            observation("EG.3.2-27", "FY2023", Target, 0.1 + 0.2, &[]),
+        ),
+        (
+            "mali",
+            observation(
+                "EG.3.2-27",
+                "FY2023Q2",
+                Actual,
+                -17.125,
+                &[("sex", "female")],
+            ),
+        ),
+        (
+            "mali",
+            observation("PS.6.2-1", "2023-01", Baseline, 1.0 / 3.0, &[]),
+        ),
+        (
+            "niger",
+            observation("EG.3.2-27", "2024", Actual, 6.02214076e23, &[]),
+        ),
+    ];
+    put(a, &rows, "alice", "import");
+    let mut fix = rows[0].clone();
+    fix.1.value = 0.3;
+    fix.1.source = Some("corrected plan".into());
+    put(a, &[fix], "bob", "rounding");
+    let dump = a.dump().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dump.format, crate::DUMP_FORMAT);
+    assert_eq!(
+        (
+            dump.indicators.len(),
+            dump.observations.len(),
+            dump.observation_history.len()
+        ),
+        (3, 4, 5)
+    );
+    // Through JSON, as `cairn db backup` writes it: every value bit for bit.
+    let json = serde_json::to_string(&dump).unwrap_or_else(|e| panic!("{e}"));
+    let read: crate::Dump = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read, dump);
+    // History of an observation the dump does not hold is refused, and nothing is loaded.
+    let mut torn = read.clone();
+    torn.observations.remove(0);
+    match b.load(&torn) {
+        Err(e @ StoreError::Invalid(_)) => assert!(e.to_string().contains("history"), "{e}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(b.missions().ok(), Some(Vec::new()));
+    b.load(&read).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.dump().ok(), Some(dump.clone()));
+    for (m, c) in [
+        ("mali", "EG.3.2-27"),
+        ("mali", "PS.6.2-1"),
+        ("niger", "EG.3.2-27"),
+    ] {
+        assert_eq!(observations(b, m), observations(a, m));
+        assert_eq!(history(b, m, c), history(a, m, c));
+    }
+    assert_eq!(
+        b.indicators(&slug("mali")).ok(),
+        a.indicators(&slug("mali")).ok()
+    );
+    assert_eq!(crate::verify(b).ok(), crate::verify(a).ok());
+    assert!(matches!(crate::verify(b), Ok(Verification::Intact { .. })));
+    assert_eq!(b.integrity().ok(), Some(Vec::new()));
+    // The loaded store goes on: a correction lands after the loaded history.
+    let mut again = rows[1].clone();
+    again.1.value = -17.0;
+    assert_eq!(put(b, &[again], "carol", "later"), summary(0, 1, 0));
+    let h = history(b, "mali", "EG.3.2-27");
+    assert_eq!(
+        h.last().map(|c| (c.value, c.previous, c.reason.as_str())),
+        Some((-17.0, Some(-17.125), "later"))
+    );
+    assert_eq!(h.len(), 4);
+
+    // A format 2 dump (before monitoring) has none of the three fields.
+    let mut value = serde_json::to_value(&dump).unwrap_or_else(|e| panic!("{e}"));
+    if let Some(o) = value.as_object_mut() {
+        for field in ["indicators", "observations", "observation_history"] {
+            o.remove(field);
+        }
+        o.insert("format".into(), 2.into());
+    }
+    let old: crate::Dump = serde_json::from_value(value).unwrap_or_else(|e| panic!("{e}"));
+    assert!(old.indicators.is_empty() && old.observations.is_empty());
+    assert!(old.observation_history.is_empty());
+    assert_eq!(old.revisions, dump.revisions);
+}
+
 /// Writers racing from the same base: exactly one wins, the rest are refused, nothing is lost.
 pub fn concurrent_writers_lose_nothing(make: &dyn Fn() -> Box<dyn Store>) {
     let first = make();
@@ -1553,6 +2352,62 @@ macro_rules! conformance_suite {
                 return;
             };
             $crate::conformance::dump_and_load_carry_users(&*a(), &*b(), &*c());
+        }
+        #[test]
+        fn indicators_are_upserted_by_code_and_audited() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::indicators_are_upserted_by_code_and_audited(&*open());
+        }
+        #[test]
+        fn observations_read_back_exactly() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::observations_read_back_exactly(&*open());
+        }
+        #[test]
+        fn observations_are_ordered_chronologically() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::observations_are_ordered_chronologically(&*open());
+        }
+        #[test]
+        fn a_correction_keeps_the_previous_value_in_history() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::a_correction_keeps_the_previous_value_in_history(&*open());
+        }
+        #[test]
+        fn unchanged_values_write_no_history() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::unchanged_values_write_no_history(&*open());
+        }
+        #[test]
+        fn a_batch_with_a_fault_writes_nothing() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::a_batch_with_a_fault_writes_nothing(&*open());
+        }
+        #[test]
+        fn batches_are_audited_once_per_mission_and_taken_in_order() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::batches_are_audited_once_per_mission_and_taken_in_order(&*open());
+        }
+        #[test]
+        fn dump_and_load_carry_monitoring() {
+            let (Some(a), Some(b)) = (__conformance_database(), __conformance_database()) else {
+                return;
+            };
+            $crate::conformance::dump_and_load_carry_monitoring(&*a(), &*b());
         }
         #[test]
         fn concurrent_writers_lose_nothing() {

@@ -1,6 +1,7 @@
 //! Cairn's memory. Missions, their strategy revisions (immutable, numbered 1, 2, 3 … per
-//! mission), accounts and their sessions, a full-text index of every mission's latest revision
-//! and an append-only, hash-chained audit trail, behind one [`Store`] trait that every backend
+//! mission), accounts and their sessions, a full-text index of every mission's latest revision,
+//! indicators with their baselines, targets and actuals (and every correction of them), and an
+//! append-only, hash-chained audit trail, behind one [`Store`] trait that every backend
 //! implements and proves with the [`conformance`] suite.
 //!
 //! The trait is synchronous: SQLite is, and callers in async code (the server) run store calls
@@ -9,16 +10,19 @@
 pub mod accounts;
 pub mod audit;
 pub mod conformance;
+pub mod monitoring;
 pub mod plan;
 pub mod search;
 mod types;
 
+use cairn_core::{Indicator, IndicatorCode, Observation};
 use chrono::{DateTime, Utc};
 
 pub use accounts::{
     Credentials, NewSession, NewUser, Session, User, UserChange, UserUpdate, Username,
 };
 pub use audit::{AuditEntry, ChainBreak, NewAuditEntry};
+pub use monitoring::{ObservationChange, PutSummary, StoredIndicator, StoredObservation};
 pub use search::{Fragment, SearchHit, SearchQuery, SearchResults, terms};
 pub use types::*;
 
@@ -102,13 +106,58 @@ pub trait Store: Send + Sync {
     /// (stemmed), best first, then by mission and document order.
     fn search(&self, q: &SearchQuery) -> Result<SearchResults, StoreError>;
 
+    /// A mission's indicators, by code (none for a mission that does not exist).
+    fn indicators(&self, mission: &Slug) -> Result<Vec<Indicator>, StoreError>;
+
+    /// Adds or replaces a mission's indicators by code, in one transaction
+    /// ([`StoreError::UnknownMission`] when there is no such mission, and nothing is written).
+    /// Each indicator added or changed is audited `indicator.add` or `indicator.update` (object
+    /// `mission/<slug>/indicator/<code>`, after: the digest of its JSON); an unchanged one writes
+    /// nothing.
+    fn put_indicators(
+        &self,
+        mission: &Slug,
+        indicators: &[Indicator],
+        actor: &str,
+    ) -> Result<PutSummary, StoreError>;
+
+    /// A mission's observations with their current values, in
+    /// [`monitoring::observation_order`]: by indicator, period (chronologically), kind
+    /// (baseline, target, actual), then cell (the total first).
+    fn observations(&self, mission: &Slug) -> Result<Vec<StoredObservation>, StoreError>;
+
+    /// Stores a batch of observations in one transaction: all of it or, when any row is at fault
+    /// (an unknown mission or indicator, a value that is not a finite number), none of it. Rows
+    /// are keyed by mission, indicator, period, kind and cell and taken in order: a new key is
+    /// added; a different value for a key is a correction, which replaces the current value and
+    /// is kept in the history with the previous one, `actor` and `reason`; the same value is
+    /// unchanged and writes nothing (its source and note stay). Every value set (added or
+    /// corrected) is in the history. One `data.put` audit entry (object `mission/<slug>/data`,
+    /// after: the digest of the batch's rows of the mission) per mission whose data changed.
+    fn put_observations(
+        &self,
+        rows: &[(Slug, Observation)],
+        actor: &str,
+        reason: &str,
+    ) -> Result<PutSummary, StoreError>;
+
+    /// Every value set for an indicator's observations, oldest first (the settings one batch
+    /// made, in [`monitoring::observation_order`], each observation's in turn): each first
+    /// setting (`previous` None) and every correction; empty for an unknown mission or indicator.
+    fn observation_history(
+        &self,
+        mission: &Slug,
+        indicator: &IndicatorCode,
+    ) -> Result<Vec<ObservationChange>, StoreError>;
+
     /// The name of the backend and where its data lives, with any password removed.
     fn describe(&self) -> String;
 }
 
-/// Checks the audit chain, that every revision has its entry, and that every account is in
-/// the state its newest `user.*` entry recorded (so a role changed behind the store's back is
-/// noticed).
+/// Checks the audit chain, that every revision has its entry, and that every account and every
+/// indicator is in the state its newest `user.*` or `indicator.*` entry recorded (so a role or a
+/// reference sheet changed behind the store's back is noticed). Observations are covered by the
+/// chain only: their `data.put` entries digest whole batches.
 pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
     let entries = store.audit_log()?;
     if let Some(b) = audit::verify_chain(&entries) {
@@ -158,6 +207,36 @@ pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
             ),
         }));
     }
+    // Likewise each indicator against its newest `indicator.*` entry.
+    let mut recorded: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
+    for e in entries
+        .iter()
+        .filter(|e| e.action.starts_with("indicator."))
+    {
+        recorded.insert(e.object.as_str(), e.after.as_deref());
+    }
+    for m in store.missions()? {
+        for indicator in store.indicators(&m.slug)? {
+            let object = indicator_object(&m.slug, &indicator.code);
+            let digest = plan::indicator_digest(&indicator);
+            if recorded.remove(object.as_str()) != Some(Some(digest.as_str())) {
+                return Ok(Verification::Broken(ChainBreak {
+                    seq: next_seq,
+                    reason: format!(
+                        "{object} is not in the state its last audit entry recorded: the indicator was altered outside Cairn or entries were deleted"
+                    ),
+                }));
+            }
+        }
+    }
+    if let Some(object) = recorded.keys().next() {
+        return Ok(Verification::Broken(ChainBreak {
+            seq: next_seq,
+            reason: format!(
+                "{object} has audit entries but no indicator: it was deleted outside Cairn (indicators are never deleted)"
+            ),
+        }));
+    }
     Ok(Verification::Intact {
         entries: entries.len(),
         head: entries.last().map(|e| e.hash.clone()),
@@ -177,4 +256,14 @@ pub fn mission_object(slug: &Slug) -> String {
 /// How audit entries name an account: `user/ana`.
 pub fn user_object(username: &Username) -> String {
     format!("user/{username}")
+}
+
+/// How audit entries name an indicator: `mission/mali/indicator/EG.3.2-27`.
+pub fn indicator_object(slug: &Slug, code: &IndicatorCode) -> String {
+    format!("mission/{slug}/indicator/{code}")
+}
+
+/// How audit entries name a mission's observations: `mission/mali/data`.
+pub fn data_object(slug: &Slug) -> String {
+    format!("mission/{slug}/data")
 }

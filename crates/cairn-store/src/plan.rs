@@ -1,13 +1,17 @@
 //! The decisions every backend makes the same way inside its write transaction: whether a
-//! write is stale, whether it changes anything, and what it records.
+//! write is stale, whether it changes anything, and what it records — for revisions, mission
+//! settings, accounts and sessions, indicators and observations.
 
-use cairn_core::identity;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use cairn_core::{Indicator, IndicatorCode, Observation, Period, identity};
 use chrono::{DateTime, Utc};
 
 use crate::{
     Commit, Conflict, Credentials, Mission, MissionChange, NewAuditEntry, NewRevision, NewSession,
-    NewUser, Revision, RevisionInfo, StoreError, User, UserChange, UserUpdate, Username,
-    content_digest, mission_object, revision_object, user_object,
+    NewUser, PutSummary, Revision, RevisionInfo, Slug, StoreError, User, UserChange, UserUpdate,
+    Username, content_digest, data_object, indicator_object, mission_object, revision_object,
+    user_object,
 };
 
 /// What a commit writes, decided from what the transaction read.
@@ -331,5 +335,262 @@ pub fn session_end(username: &Username, actor: &str, now: DateTime<Utc>) -> NewA
         object: user_object(username),
         before: None,
         after: None,
+    }
+}
+
+// Indicators and observations.
+
+/// The digest of an indicator as its audit entries record it: SHA-256 of its JSON (what the
+/// store keeps).
+pub fn indicator_digest(indicator: &Indicator) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(indicator).unwrap_or_default();
+    format!("{:x}", Sha256::digest(&json))
+}
+
+/// What an upsert of indicators writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorPlan {
+    /// Each indicator to store, and whether it is new (else it replaces the stored one).
+    pub writes: Vec<(Indicator, bool)>,
+    /// One entry per indicator written, in the order given.
+    pub audit: Vec<NewAuditEntry>,
+    pub summary: PutSummary,
+}
+
+/// Decides an upsert of a mission's indicators by code from what the mission holds (`current`,
+/// None when there is no such mission). The batch is taken in order, so a code given twice is
+/// added, then updated. Unchanged indicators write nothing.
+pub fn put_indicators(
+    mission: &Slug,
+    current: Option<Vec<Indicator>>,
+    indicators: &[Indicator],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<IndicatorPlan, StoreError> {
+    let current = current.ok_or_else(|| StoreError::UnknownMission(mission.clone()))?;
+    check_batch_text(actor, "")?;
+    let mut digests: HashMap<IndicatorCode, String> = current
+        .iter()
+        .map(|i| (i.code.clone(), indicator_digest(i)))
+        .collect();
+    let mut plan = IndicatorPlan {
+        writes: Vec::new(),
+        audit: Vec::new(),
+        summary: PutSummary::default(),
+    };
+    for indicator in indicators {
+        let digest = indicator_digest(indicator);
+        let before = digests.insert(indicator.code.clone(), digest.clone());
+        if before.as_deref() == Some(digest.as_str()) {
+            plan.summary.unchanged += 1;
+            continue;
+        }
+        let create = before.is_none();
+        if create {
+            plan.summary.added += 1;
+        } else {
+            plan.summary.updated += 1;
+        }
+        plan.audit.push(NewAuditEntry {
+            at: now,
+            actor: actor.to_string(),
+            action: if create {
+                "indicator.add"
+            } else {
+                "indicator.update"
+            }
+            .into(),
+            object: indicator_object(mission, &indicator.code),
+            before,
+            after: Some(digest),
+        });
+        // A code given twice is written once, as it ends up.
+        match plan
+            .writes
+            .iter_mut()
+            .find(|(w, _)| w.code == indicator.code)
+        {
+            Some(w) => w.0 = indicator.clone(),
+            None => plan.writes.push((indicator.clone(), create)),
+        }
+    }
+    Ok(plan)
+}
+
+/// Checks a batch of observations before anything is written: every row's mission exists
+/// (`known` holds each existing mission named by the batch, with its indicator codes) and has
+/// the row's indicator; values are finite; periods are in range; text holds no NUL character
+/// (which PostgreSQL cannot store). The first row at fault is reported, by its 1-based number.
+pub fn check_observations(
+    rows: &[(Slug, Observation)],
+    known: &HashMap<Slug, HashSet<IndicatorCode>>,
+) -> Result<(), StoreError> {
+    // Rows come in runs of one mission and indicator, and name few periods: check each once.
+    let mut last: Option<(&Slug, &IndicatorCode)> = None;
+    let mut periods: HashSet<Period> = HashSet::new();
+    for (i, (mission, o)) in rows.iter().enumerate() {
+        if last != Some((mission, &o.indicator)) {
+            let codes = known
+                .get(mission)
+                .ok_or_else(|| StoreError::UnknownMission(mission.clone()))?;
+            if !codes.contains(&o.indicator) {
+                return Err(StoreError::UnknownIndicator {
+                    mission: mission.clone(),
+                    code: o.indicator.clone(),
+                });
+            }
+            last = Some((mission, &o.indicator));
+        }
+        let row = i + 1;
+        let invalid = |what: String| {
+            Err(StoreError::Invalid(format!(
+                "row {row} ({mission} {} {} {}): {what}; nothing was written",
+                o.indicator, o.period, o.kind
+            )))
+        };
+        if !o.value.is_finite() {
+            return invalid(format!("the value {} is not a finite number", o.value));
+        }
+        if !periods.contains(&o.period) {
+            if o.period.to_string().parse::<Period>().ok() != Some(o.period) {
+                return invalid(format!(
+                    "the period {} is outside FY1001 to FY9999",
+                    o.period
+                ));
+            }
+            periods.insert(o.period);
+        }
+        let texts = o
+            .cell
+            .iter()
+            .flat_map(|(k, v)| [k.as_str(), v.as_str()])
+            .chain(o.source.as_deref())
+            .chain(o.note.as_deref());
+        for text in texts {
+            if text.contains('\0') {
+                return invalid(format!(
+                    "{text:?} contains a NUL character (\\0), which cannot be stored"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the actor and reason of a batch (no NUL characters, which PostgreSQL cannot store).
+pub fn check_batch_text(actor: &str, reason: &str) -> Result<(), StoreError> {
+    for (what, text) in [("actor", actor), ("reason", reason)] {
+        if text.contains('\0') {
+            return Err(StoreError::Invalid(format!(
+                "the {what} contains a NUL character (\\0), which cannot be stored; nothing was written"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The value as stored: negative zero is zero (SQLite would read it back so).
+pub fn stored_value(value: f64) -> f64 {
+    value + 0.0
+}
+
+/// What one row of a batch does to its observation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ObservationWrite {
+    /// A new key: stored, with a history entry without a previous value.
+    Add,
+    /// A different value: replaces the current one, with a history entry naming it.
+    Correct { previous: f64 },
+    /// The same value: nothing is written (its source and note stay as they were).
+    Unchanged,
+}
+
+/// Decides one row from the key's current value (None when there is none).
+pub fn observation_write(current: Option<f64>, value: f64) -> ObservationWrite {
+    match current {
+        None => ObservationWrite::Add,
+        Some(c) if c == stored_value(value) => ObservationWrite::Unchanged,
+        Some(previous) => ObservationWrite::Correct { previous },
+    }
+}
+
+impl PutSummary {
+    /// Counts one row's outcome.
+    pub fn count(&mut self, write: ObservationWrite) {
+        match write {
+            ObservationWrite::Add => self.added += 1,
+            ObservationWrite::Correct { .. } => self.updated += 1,
+            ObservationWrite::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// The audit side of a batch of observations: a running digest of each mission's rows (all of
+/// them, in the order given), and whether any of them changed something.
+#[derive(Default)]
+pub struct DataDigest {
+    missions: BTreeMap<Slug, (sha2::Sha256, bool)>,
+}
+
+impl DataDigest {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one row: its key in stored form, value, source and note, each length-prefixed.
+    pub fn add(
+        &mut self,
+        mission: &Slug,
+        o: &Observation,
+        period: &str,
+        cell: &str,
+        write: ObservationWrite,
+    ) {
+        use sha2::Digest;
+        let entry = match self.missions.get_mut(mission) {
+            Some(e) => e,
+            None => self
+                .missions
+                .entry(mission.clone())
+                .or_insert_with(|| (sha2::Sha256::new(), false)),
+        };
+        let h = &mut entry.0;
+        let fields: [Option<&[u8]>; 7] = [
+            Some(o.indicator.as_str().as_bytes()),
+            Some(period.as_bytes()),
+            Some(o.kind.as_str().as_bytes()),
+            Some(cell.as_bytes()),
+            Some(&stored_value(o.value).to_bits().to_be_bytes()),
+            o.source.as_deref().map(str::as_bytes),
+            o.note.as_deref().map(str::as_bytes),
+        ];
+        for f in fields {
+            match f {
+                Some(b) => {
+                    h.update((b.len() as u64).to_be_bytes());
+                    h.update(b);
+                }
+                None => h.update(u64::MAX.to_be_bytes()),
+            }
+        }
+        entry.1 |= write != ObservationWrite::Unchanged;
+    }
+
+    /// One `data.put` entry per mission whose data the batch changed, by mission.
+    pub fn audit(self, actor: &str, now: DateTime<Utc>) -> Vec<NewAuditEntry> {
+        use sha2::Digest;
+        self.missions
+            .into_iter()
+            .filter(|(_, (_, changed))| *changed)
+            .map(|(mission, (h, _))| NewAuditEntry {
+                at: now,
+                actor: actor.to_string(),
+                action: "data.put".into(),
+                object: data_object(&mission),
+                before: None,
+                after: Some(format!("{:x}", h.finalize())),
+            })
+            .collect()
     }
 }

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::Username;
 use crate::accounts::Credentials;
 use crate::audit::ChainBreak;
+use crate::monitoring::{ObservationChange, StoredIndicator, StoredObservation};
 
 /// A mission's short name: lower-case letters, digits and hyphens (`mali`, `burkina-faso`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -229,6 +230,11 @@ impl fmt::Display for Conflict {
 pub enum StoreError {
     #[error("no mission {0}")]
     UnknownMission(Slug),
+    #[error("mission {mission} has no indicator {code}; nothing was written")]
+    UnknownIndicator {
+        mission: Slug,
+        code: cairn_core::IndicatorCode,
+    },
     #[error("mission {slug} has no revision {rev}")]
     UnknownRevision { slug: Slug, rev: u32 },
     #[error("{0}")]
@@ -268,7 +274,7 @@ pub enum StoreError {
 
 impl StoreError {
     /// Whether the writer's input is at fault (stale, invalid, already there or naming a user
-    /// that does not exist), rather than the environment.
+    /// or indicator that does not exist), rather than the environment.
     pub fn is_input_fault(&self) -> bool {
         matches!(
             self,
@@ -278,6 +284,7 @@ impl StoreError {
                 | Self::Exists(_)
                 | Self::UnknownUser(_)
                 | Self::StaleUser { .. }
+                | Self::UnknownIndicator { .. }
         )
     }
 }
@@ -295,10 +302,21 @@ pub struct Dump {
     /// Sessions are not dumped: a restored store starts with everyone signed out.
     #[serde(default)]
     pub users: Vec<Credentials>,
+    /// Every mission's indicators, by mission and code (format 3; earlier formats have none).
+    #[serde(default)]
+    pub indicators: Vec<StoredIndicator>,
+    /// Every observation's current value, in [`crate::monitoring::observation_order`]
+    /// (format 3).
+    #[serde(default)]
+    pub observations: Vec<StoredObservation>,
+    /// Every value ever set, oldest first (format 3).
+    #[serde(default)]
+    pub observation_history: Vec<ObservationChange>,
 }
 
-/// The dump format this build writes; it reads this one and every earlier one (1: no users).
-pub const DUMP_FORMAT: u32 = 2;
+/// The dump format this build writes; it reads this one and every earlier one (1: no users;
+/// 2: no indicators or observations).
+pub const DUMP_FORMAT: u32 = 3;
 
 /// The outcome of checking the audit trail.
 #[derive(Debug, Clone, PartialEq)]

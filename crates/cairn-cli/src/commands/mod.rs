@@ -3,6 +3,7 @@
 
 mod admin;
 mod document;
+mod monitoring;
 mod serve;
 mod store;
 mod users;
@@ -10,7 +11,7 @@ mod users;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, DataCommand, IndicatorCommand};
 use crate::input::Failure;
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
@@ -67,6 +68,25 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             secure_cookies,
         } => serve::serve(&g, &addr, demo, secure_cookies),
         Command::User { command } => users::user(&g, command),
+        Command::Indicator {
+            command: IndicatorCommand::Import { file, dry_run },
+        } => monitoring::import_indicators(&g, &file, dry_run),
+        Command::Data { command } => match command {
+            DataCommand::Import {
+                file,
+                message,
+                dry_run,
+            } => monitoring::import_data(&g, &file, message, dry_run),
+            DataCommand::History {
+                mission,
+                indicator,
+                json,
+            } => monitoring::history(&g, &mission, &indicator, json),
+            DataCommand::Export { mission, output } => {
+                monitoring::export_data(&g, mission.as_deref(), output.as_deref())
+            }
+        },
+        Command::Status { mission, fy, json } => monitoring::status(&g, &mission, fy, json),
     }
 }
 

@@ -3,5 +3,6 @@
 
 mod accounts;
 mod document;
+mod monitoring;
 mod store;
 mod support;

@@ -1,0 +1,198 @@
+//! Indicators and their data: importing and exporting the CSV formats (validated against what
+//! the store holds), and the status of a mission in a fiscal year.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use cairn_core::rating::{RollUp, Scheme};
+use cairn_core::status::{Inputs, Status};
+use cairn_core::{ElementId, FiscalYear, Indicator, IndicatorCode, Observation};
+use cairn_ingest::tables::{self, Known, TableError};
+use cairn_store::{PutSummary, Revision, Slug, Store, StoreError};
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum MonitoringError {
+    /// Rows at fault, every one of them.
+    #[error("{} row error(s); nothing was written", .0.len())]
+    Rows(Vec<TableError>),
+    #[error("no mission {0}")]
+    UnknownMission(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl MonitoringError {
+    pub fn is_input_fault(&self) -> bool {
+        match self {
+            Self::Store(e) => e.is_input_fault(),
+            _ => true,
+        }
+    }
+}
+
+/// What the store holds, looked up once per mission while a file is read.
+struct StoreKnown<'a> {
+    store: &'a dyn Store,
+    revisions: RefCell<HashMap<String, Option<Revision>>>,
+    indicators: RefCell<HashMap<String, Vec<Indicator>>>,
+}
+
+impl<'a> StoreKnown<'a> {
+    fn new(store: &'a dyn Store) -> Self {
+        Self {
+            store,
+            revisions: RefCell::new(HashMap::new()),
+            indicators: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn revision(&self, mission: &str) -> Result<Revision, String> {
+        let mut cache = self.revisions.borrow_mut();
+        let found = cache.entry(mission.to_string()).or_insert_with(|| {
+            Slug::parse(mission)
+                .ok()
+                .and_then(|s| self.store.revision(&s, None).ok().flatten())
+        });
+        found
+            .clone()
+            .ok_or_else(|| format!("no mission {mission:?}: import its strategy first"))
+    }
+}
+
+impl Known for StoreKnown<'_> {
+    fn mission(&self, mission: &str) -> Result<(), String> {
+        self.revision(mission).map(|_| ())
+    }
+
+    fn element(&self, mission: &str, element: &str) -> Result<ElementId, String> {
+        let r = self.revision(mission)?;
+        let node = tables::element_node(element)?;
+        r.identity.get(&node).ok_or_else(|| {
+            let known: Vec<String> = r
+                .identity
+                .ids
+                .keys()
+                .take(12)
+                .map(ToString::to_string)
+                .collect();
+            format!(
+                "mission {mission} has no {node} (it has {}…)",
+                known.join(", ")
+            )
+        })
+    }
+
+    fn indicator(&self, mission: &str, code: &IndicatorCode) -> Result<Indicator, String> {
+        self.revision(mission)?;
+        let mut cache = self.indicators.borrow_mut();
+        let list = match cache.get(mission) {
+            Some(l) => l,
+            None => {
+                let slug = Slug::parse(mission).map_err(|e| e.to_string())?;
+                let l = self.store.indicators(&slug).map_err(|e| e.to_string())?;
+                cache.entry(mission.to_string()).or_insert(l)
+            }
+        };
+        list.iter()
+            .find(|i| &i.code == code)
+            .cloned()
+            .ok_or_else(|| format!("mission {mission} has no indicator {code}: import it with `cairn indicator import` first"))
+    }
+}
+
+fn slug(mission: &str) -> Result<Slug, MonitoringError> {
+    Slug::parse(mission).map_err(|_| MonitoringError::UnknownMission(mission.to_string()))
+}
+
+/// Reads an indicator CSV and, unless `dry_run`, stores it (upserting by mission and code).
+pub fn import_indicators(
+    store: &dyn Store,
+    bytes: &[u8],
+    actor: &str,
+    dry_run: bool,
+) -> Result<PutSummary, MonitoringError> {
+    let rows =
+        tables::read_indicators(bytes, &StoreKnown::new(store)).map_err(MonitoringError::Rows)?;
+    let mut by_mission: Vec<(String, Vec<Indicator>)> = Vec::new();
+    for (mission, indicator) in rows {
+        match by_mission.iter_mut().find(|(m, _)| *m == mission) {
+            Some((_, list)) => list.push(indicator),
+            None => by_mission.push((mission, vec![indicator])),
+        }
+    }
+    let mut total = PutSummary::default();
+    if dry_run {
+        total.unchanged = by_mission.iter().map(|(_, l)| l.len()).sum();
+        return Ok(total);
+    }
+    for (mission, list) in by_mission {
+        let s = store.put_indicators(&slug(&mission)?, &list, actor)?;
+        total.added += s.added;
+        total.updated += s.updated;
+        total.unchanged += s.unchanged;
+    }
+    Ok(total)
+}
+
+/// Reads a data CSV and, unless `dry_run`, stores every row in one transaction.
+pub fn import_data(
+    store: &dyn Store,
+    bytes: &[u8],
+    actor: &str,
+    reason: &str,
+    dry_run: bool,
+) -> Result<PutSummary, MonitoringError> {
+    let rows = tables::read_data(bytes, &StoreKnown::new(store)).map_err(MonitoringError::Rows)?;
+    let mut typed = Vec::with_capacity(rows.len());
+    for (mission, o) in rows {
+        typed.push((slug(&mission)?, o));
+    }
+    if dry_run {
+        return Ok(PutSummary {
+            unchanged: typed.len(),
+            ..PutSummary::default()
+        });
+    }
+    Ok(store.put_observations(&typed, actor, reason)?)
+}
+
+/// The data of one mission (or all), in the data CSV format.
+pub fn export_data(store: &dyn Store, mission: Option<&Slug>) -> Result<String, MonitoringError> {
+    let missions = match mission {
+        Some(m) => vec![m.clone()],
+        None => store.missions()?.into_iter().map(|m| m.slug).collect(),
+    };
+    let mut rows: Vec<(String, Observation)> = Vec::new();
+    for m in missions {
+        for o in store.observations(&m)? {
+            rows.push((m.to_string(), o.observation));
+        }
+    }
+    Ok(tables::write_data(&rows))
+}
+
+/// Where a mission stands in a fiscal year, by the default scheme and rule.
+pub fn status(
+    store: &dyn Store,
+    mission: &Slug,
+    fy: FiscalYear,
+) -> Result<Status, MonitoringError> {
+    let revision = store
+        .revision(mission, None)?
+        .ok_or_else(|| MonitoringError::UnknownMission(mission.to_string()))?;
+    let indicators = store.indicators(mission)?;
+    let observations: Vec<Observation> = store
+        .observations(mission)?
+        .into_iter()
+        .map(|o| o.observation)
+        .collect();
+    let inputs = Inputs {
+        identity: &revision.identity,
+        indicators: &indicators,
+        observations: &observations,
+        scheme: Scheme::default(),
+        rule: RollUp::default(),
+    };
+    Ok(cairn_core::status::status(&revision.strategy, &inputs, fy))
+}
