@@ -1,5 +1,5 @@
-//! `serve --demo`: an empty database gets the sample Mali ICS and an administrator whose
-//! one-time password is printed once.
+//! `serve --demo`: an empty database gets the sample Mali ICS, its illustrative indicators and
+//! data, and an administrator whose one-time password is printed once.
 
 use cairn_app::{Base, ImportRequest};
 use cairn_core::Role;
@@ -7,6 +7,11 @@ use cairn_store::{Slug, Store, Username};
 
 /// The sample document, as published (see samples/README.md).
 pub const SAMPLE: &str = include_str!("../../../samples/mali-ics-2022.txt");
+
+/// Illustrative indicators and data for the sample (see samples/README.md): every title says
+/// "Illustrative", except two context indicators that carry the ICS's own figures.
+pub const DEMO_INDICATORS: &str = include_str!("../../../samples/demo-indicators.csv");
+pub const DEMO_DATA: &str = include_str!("../../../samples/demo-data.csv");
 
 /// The demo administrator's name.
 pub const ADMIN: &str = "admin";
@@ -35,6 +40,14 @@ pub fn seed(store: &dyn Store) -> Result<Seeded, Box<dyn std::error::Error + Sen
             base: Base::Expect(None),
             actor: "demo".into(),
         },
+    )?;
+    cairn_app::monitoring::import_indicators(store, DEMO_INDICATORS.as_bytes(), "demo", false)?;
+    cairn_app::monitoring::import_data(
+        store,
+        DEMO_DATA.as_bytes(),
+        "demo",
+        "demo: illustrative data and the ICS's own figures",
+        false,
     )?;
     let (_, otp) = cairn_app::accounts::add_user(
         store,

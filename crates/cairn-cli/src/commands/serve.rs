@@ -21,7 +21,7 @@ pub fn serve(
         match demo::seed(&*store) {
             Ok(Seeded::Fresh { one_time_password }) => {
                 eprintln!(
-                    "cairn: demo: imported the Mali ICS as mission mali and created user {}",
+                    "cairn: demo: imported the Mali ICS as mission mali with illustrative indicators, and created user {}",
                     demo::ADMIN
                 );
                 eprintln!(

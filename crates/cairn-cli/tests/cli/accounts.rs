@@ -281,6 +281,22 @@ fn serve_demo_seeds_once_answers_and_stops_on_sigterm() {
     // A second --demo start finds data and adds nothing: the password was printed once.
     let again = cairn(&["--db", url.as_str(), "user", "list", "--json"]);
     assert_eq!(json_of(&again).as_array().map(Vec::len), Some(1));
+    // The demo's illustrative indicators and data came with it.
+    let status = cairn(&[
+        "--db",
+        url.as_str(),
+        "status",
+        "mali",
+        "--fy",
+        "2023",
+        "--json",
+    ]);
+    assert_eq!(
+        json_of(&status)["rating"],
+        "below-target",
+        "{}",
+        stderr(&status)
+    );
 }
 
 #[test]
