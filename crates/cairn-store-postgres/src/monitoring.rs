@@ -677,29 +677,8 @@ pub fn put_observations(
     })
 }
 
-/// Observations whose history does not end in their current value, or whose count of
-/// corrections differs from their history's: at most 20.
-const HISTORY_MISMATCH: &str = "SELECT o.mission, o.indicator, o.period, o.kind, o.cell
-     FROM observations o
-     WHERE o.corrections > 0
-       AND ((SELECT COUNT(*) FROM observation_history h
-             WHERE h.mission = o.mission AND h.indicator = o.indicator AND h.period = o.period
-               AND h.kind = o.kind AND h.cell = o.cell) <> o.corrections + 1
-            OR NOT EXISTS (SELECT 1 FROM observation_history h
-                           WHERE h.mission = o.mission AND h.indicator = o.indicator
-                             AND h.period = o.period AND h.kind = o.kind AND h.cell = o.cell
-                             AND h.n = o.corrections AND h.value = o.value))
-     UNION
-     SELECT h.mission, h.indicator, h.period, h.kind, h.cell
-     FROM observation_history h
-     JOIN observations o ON h.mission = o.mission AND h.indicator = o.indicator
-                        AND h.period = o.period AND h.kind = o.kind AND h.cell = o.cell
-     WHERE o.corrections = 0 OR h.n > o.corrections
-     ORDER BY 1, 2, 3, 4, 5
-     LIMIT 20";
-
 pub fn integrity(c: &mut impl GenericClient, problems: &mut Vec<String>) -> Result<(), Error> {
-    for r in c.query(HISTORY_MISMATCH, &[])? {
+    for r in c.query(cairn_store::monitoring::HISTORY_MISMATCH, &[])? {
         let (mission, indicator, period, kind, cell): (String, String, String, String, String) = (
             r.try_get(0)?,
             r.try_get(1)?,

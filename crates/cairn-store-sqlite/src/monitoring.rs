@@ -445,29 +445,10 @@ pub fn put_observations(
     Ok(summary)
 }
 
-/// Observations whose history does not end in their current value, or whose count of
-/// corrections differs from their history's: at most 20.
-const HISTORY_MISMATCH: &str = "SELECT o.mission, o.indicator, o.period, o.kind, o.cell
-     FROM observations o
-     WHERE o.corrections > 0
-       AND ((SELECT COUNT(*) FROM observation_history h
-             WHERE h.mission = o.mission AND h.indicator = o.indicator AND h.period = o.period
-               AND h.kind = o.kind AND h.cell = o.cell) <> o.corrections + 1
-            OR NOT EXISTS (SELECT 1 FROM observation_history h
-                           WHERE h.mission = o.mission AND h.indicator = o.indicator
-                             AND h.period = o.period AND h.kind = o.kind AND h.cell = o.cell
-                             AND h.n = o.corrections AND h.value = o.value))
-     UNION
-     SELECT h.mission, h.indicator, h.period, h.kind, h.cell
-     FROM observation_history h
-     JOIN observations o ON h.mission = o.mission AND h.indicator = o.indicator
-                        AND h.period = o.period AND h.kind = o.kind AND h.cell = o.cell
-     WHERE o.corrections = 0 OR h.n > o.corrections
-     ORDER BY 1, 2, 3, 4, 5
-     LIMIT 20";
-
 pub fn integrity(conn: &Connection, problems: &mut Vec<String>) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare(HISTORY_MISMATCH).map_err(db_err)?;
+    let mut stmt = conn
+        .prepare(cairn_store::monitoring::HISTORY_MISMATCH)
+        .map_err(db_err)?;
     let rows = stmt
         .query_map([], |r| {
             Ok(format!(
