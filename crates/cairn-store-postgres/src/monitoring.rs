@@ -227,19 +227,9 @@ fn known(
     tx: &mut impl GenericClient,
     rows: &[(Slug, Observation)],
 ) -> Result<HashMap<Slug, HashSet<IndicatorCode>>, Error> {
-    let mut known: HashMap<Slug, HashSet<IndicatorCode>> = HashMap::new();
-    let mut missing: HashSet<&Slug> = HashSet::new();
-    let mut last: Option<&Slug> = None;
-    for (mission, _) in rows {
-        let seen =
-            last == Some(mission) || known.contains_key(mission) || missing.contains(mission);
-        last = Some(mission);
-        if seen {
-            continue;
-        }
+    cairn_store::plan::known_missions(rows, |mission| {
         if read::mission(tx, mission)?.is_none() {
-            missing.insert(mission);
-            continue;
+            return Ok(None);
         }
         let codes = tx
             .query(
@@ -249,9 +239,8 @@ fn known(
             .iter()
             .map(|r| parsed(r, 0, "indicator code"))
             .collect::<Result<_, _>>()?;
-        known.insert(mission.clone(), codes);
-    }
-    Ok(known)
+        Ok(Some(codes))
+    })
 }
 
 /// The observations to write, column by column, as the unnest statements take them.

@@ -233,19 +233,9 @@ fn known(
     tx: &Transaction<'_>,
     rows: &[(Slug, Observation)],
 ) -> Result<HashMap<Slug, HashSet<IndicatorCode>>, StoreError> {
-    let mut known: HashMap<Slug, HashSet<IndicatorCode>> = HashMap::new();
-    let mut missing: HashSet<&Slug> = HashSet::new();
-    let mut last: Option<&Slug> = None;
-    for (mission, _) in rows {
-        let seen =
-            last == Some(mission) || known.contains_key(mission) || missing.contains(mission);
-        last = Some(mission);
-        if seen {
-            continue;
-        }
+    cairn_store::plan::known_missions(rows, |mission| {
         if read::mission(tx, mission)?.is_none() {
-            missing.insert(mission);
-            continue;
+            return Ok(None);
         }
         let mut stmt = tx
             .prepare_cached("SELECT code FROM indicators WHERE mission = ?1")
@@ -255,9 +245,8 @@ fn known(
             .map_err(db_err)?
             .collect::<Result<_, _>>()
             .map_err(db_err)?;
-        known.insert(mission.clone(), codes);
-    }
-    Ok(known)
+        Ok(Some(codes))
+    })
 }
 
 const INSERT_OBSERVATION: &str = "INSERT INTO observations

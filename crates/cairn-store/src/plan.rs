@@ -594,3 +594,31 @@ impl DataDigest {
             .collect()
     }
 }
+/// Each existing mission a batch names, with its indicator codes. `codes_of` asks the backend
+/// for one mission's codes (None when the mission does not exist) and is called once per
+/// mission, however often the batch names it.
+pub fn known_missions<E>(
+    rows: &[(Slug, Observation)],
+    mut codes_of: impl FnMut(&Slug) -> Result<Option<HashSet<IndicatorCode>>, E>,
+) -> Result<HashMap<Slug, HashSet<IndicatorCode>>, E> {
+    let mut known: HashMap<Slug, HashSet<IndicatorCode>> = HashMap::new();
+    let mut missing: HashSet<&Slug> = HashSet::new();
+    let mut last: Option<&Slug> = None;
+    for (mission, _) in rows {
+        let seen =
+            last == Some(mission) || known.contains_key(mission) || missing.contains(mission);
+        last = Some(mission);
+        if seen {
+            continue;
+        }
+        match codes_of(mission)? {
+            Some(codes) => {
+                known.insert(mission.clone(), codes);
+            }
+            None => {
+                missing.insert(mission);
+            }
+        }
+    }
+    Ok(known)
+}
