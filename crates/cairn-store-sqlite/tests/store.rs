@@ -412,47 +412,8 @@ fn no_acknowledged_write_is_lost_to_sigkill() {
 
 /// Mission `mali` (four revisions) with indicators EG.3.2-27 and PS.6.2-1 and two values.
 fn monitored() -> TempDb {
-    use cairn_core::ObservationKind::{Actual, Target};
-    use cairn_store::conformance::{indicator, observation};
     let db = populated();
-    let store = db.open();
-    store
-        .put_indicators(
-            &slug("mali"),
-            &[
-                indicator("EG.3.2-27", 1, "People trained"),
-                indicator("PS.6.2-1", 1, "Cases heard"),
-            ],
-            "alice",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .put_observations(
-            &[
-                (
-                    slug("mali"),
-                    observation("EG.3.2-27", "FY2023", Target, 10.0, &[]),
-                ),
-                (
-                    slug("mali"),
-                    observation("EG.3.2-27", "FY2023", Actual, 8.0, &[]),
-                ),
-            ],
-            "alice",
-            "import",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    // A correction, so that the history has rows.
-    store
-        .put_observations(
-            &[(
-                slug("mali"),
-                observation("EG.3.2-27", "FY2023", Actual, 9.0, &[]),
-            )],
-            "bob",
-            "recount",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+    cairn_store::conformance::put_some_monitoring(&db.open());
     db
 }
 

@@ -1293,6 +1293,36 @@ pub fn observation(
     }
 }
 
+/// Indicators EG.3.2-27 and PS.6.2-1 for `mali` (which must exist), a target and an actual,
+/// and one correction so that the history has rows: what the backends' own monitoring tests
+/// start from.
+pub fn put_some_monitoring(store: &dyn Store) {
+    use cairn_core::ObservationKind::{Actual, Target};
+    let mali = Slug::parse("mali").unwrap_or_else(|e| panic!("{e}"));
+    store
+        .put_indicators(
+            &mali,
+            &[
+                indicator("EG.3.2-27", 1, "People trained"),
+                indicator("PS.6.2-1", 1, "Cases heard"),
+            ],
+            "alice",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let row = |kind, value| {
+        (
+            mali.clone(),
+            observation("EG.3.2-27", "FY2023", kind, value, &[]),
+        )
+    };
+    store
+        .put_observations(&[row(Target, 10.0), row(Actual, 8.0)], "alice", "import")
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .put_observations(&[row(Actual, 9.0)], "bob", "recount")
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// A mission (created by an import) with indicators of the given codes.
 fn mission_with_indicators(store: &dyn Store, mission: &str, codes: &[&str]) {
     commit(
