@@ -34,20 +34,30 @@ impl MonitoringError {
 /// What the store holds, looked up once per mission while a file is read.
 struct StoreKnown<'a> {
     store: &'a dyn Store,
+    /// The one mission rows may name, when the import is for one (an API or page address).
+    only: Option<&'a Slug>,
     revisions: RefCell<HashMap<String, Option<Revision>>>,
     indicators: RefCell<HashMap<String, Vec<Indicator>>>,
 }
 
 impl<'a> StoreKnown<'a> {
-    fn new(store: &'a dyn Store) -> Self {
+    fn new(store: &'a dyn Store, only: Option<&'a Slug>) -> Self {
         Self {
             store,
+            only,
             revisions: RefCell::new(HashMap::new()),
             indicators: RefCell::new(HashMap::new()),
         }
     }
 
     fn revision(&self, mission: &str) -> Result<Revision, String> {
+        if let Some(only) = self.only
+            && only.as_str() != mission
+        {
+            return Err(format!(
+                "{mission:?} is another mission: this import is for {only} only"
+            ));
+        }
         let mut cache = self.revisions.borrow_mut();
         let found = cache.entry(mission.to_string()).or_insert_with(|| {
             Slug::parse(mission)
@@ -106,14 +116,16 @@ fn slug(mission: &str) -> Result<Slug, MonitoringError> {
 }
 
 /// Reads an indicator CSV and, unless `dry_run`, stores it (upserting by mission and code).
+/// With `only`, rows must all be of that mission.
 pub fn import_indicators(
     store: &dyn Store,
+    only: Option<&Slug>,
     bytes: &[u8],
     actor: &str,
     dry_run: bool,
 ) -> Result<PutSummary, MonitoringError> {
     let rows =
-        tables::read_indicators(bytes, &StoreKnown::new(store)).map_err(MonitoringError::Rows)?;
+        tables::read_indicators(bytes, &StoreKnown::new(store, only)).map_err(MonitoringError::Rows)?;
     let mut by_mission: Vec<(String, Vec<Indicator>)> = Vec::new();
     for (mission, indicator) in rows {
         match by_mission.iter_mut().find(|(m, _)| *m == mission) {
@@ -135,15 +147,17 @@ pub fn import_indicators(
     Ok(total)
 }
 
-/// Reads a data CSV and, unless `dry_run`, stores every row in one transaction.
+/// Reads a data CSV and, unless `dry_run`, stores every row in one transaction. With `only`,
+/// rows must all be of that mission.
 pub fn import_data(
     store: &dyn Store,
+    only: Option<&Slug>,
     bytes: &[u8],
     actor: &str,
     reason: &str,
     dry_run: bool,
 ) -> Result<PutSummary, MonitoringError> {
-    let rows = tables::read_data(bytes, &StoreKnown::new(store)).map_err(MonitoringError::Rows)?;
+    let rows = tables::read_data(bytes, &StoreKnown::new(store, only)).map_err(MonitoringError::Rows)?;
     let mut typed = Vec::with_capacity(rows.len());
     for (mission, o) in rows {
         typed.push((slug(&mission)?, o));
@@ -157,31 +171,47 @@ pub fn import_data(
     Ok(store.put_observations(&typed, actor, reason)?)
 }
 
-/// The data of one mission (or all), in the data CSV format.
-pub fn export_data(store: &dyn Store, mission: Option<&Slug>) -> Result<String, MonitoringError> {
+/// The data of one mission (or all), in the data CSV format: of every indicator with `sbu`,
+/// else of the public ones.
+pub fn export_data(
+    store: &dyn Store,
+    mission: Option<&Slug>,
+    sbu: bool,
+) -> Result<String, MonitoringError> {
     let missions = match mission {
         Some(m) => vec![m.clone()],
         None => store.missions()?.into_iter().map(|m| m.slug).collect(),
     };
     let mut rows: Vec<(String, Observation)> = Vec::new();
     for m in missions {
+        let shown: Vec<IndicatorCode> = store
+            .indicators(&m)?
+            .into_iter()
+            .filter(|i| crate::indicators::visible(i, sbu))
+            .map(|i| i.code)
+            .collect();
         for o in store.observations(&m)? {
-            rows.push((m.to_string(), o.observation));
+            if shown.contains(&o.observation.indicator) {
+                rows.push((m.to_string(), o.observation));
+            }
         }
     }
     Ok(tables::write_data(&rows))
 }
 
-/// Where a mission stands in a fiscal year, by the default scheme and rule.
+/// Where a mission stands in a fiscal year, by the default scheme and rule, over the
+/// indicators the reader may see (all of them with `sbu`, else the public ones).
 pub fn status(
     store: &dyn Store,
     mission: &Slug,
     fy: FiscalYear,
+    sbu: bool,
 ) -> Result<Status, MonitoringError> {
     let revision = store
         .revision(mission, None)?
         .ok_or_else(|| MonitoringError::UnknownMission(mission.to_string()))?;
-    let indicators = store.indicators(mission)?;
+    let mut indicators = store.indicators(mission)?;
+    indicators.retain(|i| crate::indicators::visible(i, sbu));
     let observations: Vec<Observation> = store
         .observations(mission)?
         .into_iter()

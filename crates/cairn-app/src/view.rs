@@ -1,7 +1,8 @@
 //! How a stored revision reads from outside: the JSON `show --json` prints and the API serves.
 
+use cairn_core::status::Status;
 use cairn_core::{Identity, Node, Number, Strategy};
-use cairn_store::Revision;
+use cairn_store::{Revision, Slug};
 use serde_json::{Value, json};
 
 /// The strategy's JSON (as `parse` prints it) with each element's stable `id`, plus the
@@ -10,6 +11,13 @@ pub fn revision_json(r: &Revision) -> Value {
     let mut v = with_ids(&r.strategy, &r.identity);
     v["mission"] = json!(r.slug);
     v["rev"] = json!(r.rev);
+    v
+}
+
+/// A mission's status as `cairn status --json` prints it and the API serves it.
+pub fn status_json(mission: &Slug, st: &Status) -> Value {
+    let mut v = serde_json::to_value(st).unwrap_or(Value::Null);
+    v["mission"] = json!(mission);
     v
 }
 

@@ -11,6 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Which way is better for an indicator.
@@ -31,6 +32,21 @@ impl Direction {
     }
 }
 
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Increase => "increase",
+            Self::Decrease => "decrease",
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl FromStr for Direction {
     type Err = String;
 
@@ -47,7 +63,9 @@ impl FromStr for Direction {
 
 /// A rating. The order is the roll-up's: below < improved < on < above; `NotAvailable` is
 /// not a rating of performance and never takes part in "the lowest".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rating {
     NotAvailable,

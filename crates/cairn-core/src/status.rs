@@ -6,6 +6,7 @@
 //! rated the same way and listed beside them, outside the mission's rating, which speaks of
 //! the goals alone.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::indicator::{Indicator, Observation, year_figures};
@@ -13,7 +14,7 @@ use crate::rating::{Part, RollUp, RolledUp, Scheme};
 use crate::{FiscalYear, Identity, Node, Number, Objective, Rating, Strategy};
 
 /// How one indicator did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct IndicatorStatus {
     pub code: String,
     pub title: String,
@@ -26,7 +27,7 @@ pub struct IndicatorStatus {
 }
 
 /// How one element did: its rating, how complete that is, and what it is made of.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ElementStatus {
     pub number: String,
     pub title: String,
@@ -40,7 +41,7 @@ pub struct ElementStatus {
 }
 
 /// The whole picture for a fiscal year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Status {
     pub period: FiscalYear,
     pub rating: Rating,

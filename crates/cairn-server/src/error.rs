@@ -176,3 +176,64 @@ impl From<ReviseError> for ApiError {
         }
     }
 }
+
+impl From<cairn_app::monitoring::MonitoringError> for ApiError {
+    fn from(e: cairn_app::monitoring::MonitoringError) -> Self {
+        use cairn_app::monitoring::MonitoringError;
+        match e {
+            MonitoringError::Store(e) => e.into(),
+            MonitoringError::UnknownMission(_) => Self::not_found(e.to_string()),
+            MonitoringError::Rows(rows) => {
+                let errors: Vec<Value> = rows
+                    .iter()
+                    .map(|r| json!({ "row": r.row, "column": r.column, "value": r.value, "message": r.message }))
+                    .collect();
+                let first = rows.first().map(ToString::to_string).unwrap_or_default();
+                Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-rows",
+                    format!(
+                        "{} row error(s), nothing was written; the first: {first}",
+                        rows.len()
+                    ),
+                )
+                .with_details(json!({ "pointer": "/csv", "errors": errors }))
+            }
+        }
+    }
+}
+
+impl From<cairn_app::indicators::EntryFailure> for ApiError {
+    fn from(e: cairn_app::indicators::EntryFailure) -> Self {
+        use cairn_app::indicators::EntryFailure;
+        match e {
+            EntryFailure::Other(e) => e.into(),
+            EntryFailure::Entries(list) => {
+                let pointer = |e: &cairn_app::indicators::EntryError| match &e.field {
+                    Some(f) => format!("/entries/{}/{f}", e.index),
+                    None => format!("/entries/{}", e.index),
+                };
+                let errors: Vec<Value> = list
+                    .iter()
+                    .map(|e| json!({ "pointer": pointer(e), "message": e.message }))
+                    .collect();
+                let first = list
+                    .first()
+                    .map(|e| format!("{}: {}", pointer(e), e.message))
+                    .unwrap_or_default();
+                Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-entries",
+                    format!(
+                        "{} entry error(s), nothing was written; the first: {first}",
+                        list.len()
+                    ),
+                )
+                .with_details(json!({
+                    "pointer": list.first().map(pointer),
+                    "errors": errors,
+                }))
+            }
+        }
+    }
+}

@@ -48,7 +48,7 @@ pub fn import_indicators(g: &Global, file: &Path, dry_run: bool) -> Result<ExitC
     let bytes = input::read(file)?;
     let store = db::open(&g.db)?;
     let actor = names::actor(g.actor.as_deref());
-    let s = monitoring::import_indicators(&*store, &bytes, &actor, dry_run)
+    let s = monitoring::import_indicators(&*store, None, &bytes, &actor, dry_run)
         .map_err(|e| failure(file, e))?;
     summary("indicators", &s, dry_run);
     Ok(ExitCode::SUCCESS)
@@ -72,7 +72,7 @@ pub fn import_data(
             )
         )
     });
-    let s = monitoring::import_data(&*store, &bytes, &actor, &reason, dry_run)
+    let s = monitoring::import_data(&*store, None, &bytes, &actor, &reason, dry_run)
         .map_err(|e| failure(file, e))?;
     summary("data", &s, dry_run);
     Ok(ExitCode::SUCCESS)
@@ -88,7 +88,7 @@ pub fn export_data(
         Some(m) => Some(names::mission(&*store, m)?.slug),
         None => None,
     };
-    let text = monitoring::export_data(&*store, slug.as_ref()).map_err(|e| match e {
+    let text = monitoring::export_data(&*store, slug.as_ref(), true).map_err(|e| match e {
         MonitoringError::Store(e) => store_failure(e),
         e => Failure::Input(e.to_string()),
     })?;
@@ -112,14 +112,12 @@ pub fn status(g: &Global, mission: &str, fy: Option<u32>, json: bool) -> Result<
     };
     let store = db::open(&g.db)?;
     let m = names::mission(&*store, mission)?;
-    let st = monitoring::status(&*store, &m.slug, fy).map_err(|e| match e {
+    let st = monitoring::status(&*store, &m.slug, fy, true).map_err(|e| match e {
         MonitoringError::Store(e) => store_failure(e),
         e => Failure::Input(e.to_string()),
     })?;
     if json {
-        let mut v = serde_json::to_value(&st).unwrap_or_default();
-        v["mission"] = serde_json::json!(m.slug);
-        print_json(&v)?;
+        print_json(&cairn_app::view::status_json(&m.slug, &st))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = format!(

@@ -376,10 +376,7 @@ pub fn write_indicators(
             i.code.to_string(),
             i.title.clone(),
             i.unit.to_string(),
-            match i.direction {
-                Direction::Increase => "increase".to_string(),
-                Direction::Decrease => "decrease".to_string(),
-            },
+            i.direction.to_string(),
             i.frequency.to_string(),
             i.measure.to_string(),
             i.cumulative.to_string(),

@@ -31,6 +31,9 @@ use cairn_core::{ElementId, Indicator, IndicatorCode, Node, Number};
 
 pub use data::{read_data, write_data};
 pub use indicators::{read_indicators, write_indicators};
+/// Writes records as CSV text (RFC 4180 quoting, `\n` line ends): for callers that build rows
+/// the readers then validate.
+pub use sheet::write as write_rows;
 
 /// One thing wrong with a CSV file: where (row, column), what (the value) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -311,7 +311,7 @@ impl<'a> Lookup<'a> {
 }
 
 /// Writes records as CSV text (RFC 4180 quoting, `\n` line ends).
-pub(super) fn write(records: impl Iterator<Item = Vec<String>>) -> String {
+pub fn write(records: impl Iterator<Item = Vec<String>>) -> String {
     fn inner(records: impl Iterator<Item = Vec<String>>) -> Result<String, String> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))

@@ -293,7 +293,7 @@ fn created(rev: u32, body: impl Serialize, location: String, is_new: bool) -> Re
     res
 }
 
-fn csrf(visitor: &Visitor, headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn csrf(visitor: &Visitor, headers: &HeaderMap) -> Result<(), ApiError> {
     visitor.check_csrf(
         headers
             .get(crate::auth::CSRF_HEADER)

@@ -5,6 +5,7 @@ pub mod accounts;
 mod audit;
 mod documents;
 pub mod missions;
+pub mod monitoring;
 pub mod openapi;
 pub mod search;
 
@@ -51,6 +52,31 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/missions/{slug}/reverts", post(missions::revert))
         .route("/api/v1/missions/{slug}/diff", get(missions::diff))
         .route("/api/v1/missions/{slug}/check", get(missions::check))
+        .route(
+            "/api/v1/missions/{slug}/indicators",
+            get(monitoring::list).post(monitoring::put_indicators),
+        )
+        .route(
+            "/api/v1/missions/{slug}/indicators/{code}",
+            get(monitoring::get),
+        )
+        .route(
+            "/api/v1/missions/{slug}/indicators/{code}/history",
+            get(monitoring::history),
+        )
+        .route(
+            "/api/v1/missions/{slug}/indicators/{code}/chart",
+            get(monitoring::chart),
+        )
+        .route(
+            "/api/v1/missions/{slug}/data",
+            get(monitoring::export).post(monitoring::put_data),
+        )
+        .route("/api/v1/missions/{slug}/status", get(monitoring::status))
+        .route(
+            "/api/v1/missions/{slug}/status/chart",
+            get(monitoring::status_chart),
+        )
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/documents/read", post(documents::read))
         .route("/api/v1/documents/schema", get(documents::schema))

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{IntoParams, OpenApi, PartialSchema, ToSchema};
 
-use super::{accounts, audit, documents, missions, search};
+use super::{accounts, audit, documents, missions, monitoring, search};
 
 /// A component whose schema comes from `schemars` (merged in by [`document`]).
 macro_rules! schemars_component {
@@ -40,6 +40,7 @@ schemars_component!(NodeSchema, "Node");
 schemars_component!(RoleSchema, "Role");
 schemars_component!(FieldSchema, "FieldName");
 schemars_component!(BureauSchema, "BureauCode");
+schemars_component!(StatusSchema, "Status");
 
 /// `{slug}` in a path.
 #[derive(IntoParams)]
@@ -106,11 +107,14 @@ pub struct FragmentSchema {
         accounts::list, accounts::add, accounts::get, accounts::update, accounts::reset,
         missions::list, missions::latest, missions::history, missions::revision, missions::import,
         missions::edit, missions::revert, missions::diff, missions::check, missions::settings,
-        missions::set_settings, search::search, audit::log, audit::verify, documents::read,
+        missions::set_settings, monitoring::list, monitoring::put_indicators, monitoring::get,
+        monitoring::history, monitoring::chart, monitoring::export, monitoring::put_data,
+        monitoring::status, monitoring::status_chart, search::search, audit::log, audit::verify, documents::read,
         documents::schema
     ),
     tags(
         (name = "missions", description = "Missions and their strategy revisions"),
+        (name = "monitoring", description = "Indicators, their data, ratings and charts"),
         (name = "search", description = "Full text across strategies"),
         (name = "documents", description = "Reading a document without storing it"),
         (name = "accounts", description = "Sessions and users"),
@@ -166,6 +170,11 @@ pub fn document() -> Value {
             components,
             "StrategyDiff",
             schema(schemars::schema_for!(cairn_core::diff::StrategyDiff)),
+        );
+        merge(
+            components,
+            "Status",
+            schema(schemars::schema_for!(cairn_core::status::Status)),
         );
         merge(
             components,
