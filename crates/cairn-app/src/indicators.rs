@@ -245,9 +245,9 @@ pub fn enter(
     let csv = tables::write_rows(std::iter::once(header).chain(records));
     match import_data(store, Some(mission), csv.as_bytes(), actor, reason, dry_run) {
         Ok(s) => Ok(s),
-        Err(MonitoringError::Rows(rows)) => {
-            Err(EntryFailure::Entries(rows.iter().map(entry_error).collect()))
-        }
+        Err(MonitoringError::Rows(rows)) => Err(EntryFailure::Entries(
+            rows.iter().map(entry_error).collect(),
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -124,8 +124,8 @@ pub fn import_indicators(
     actor: &str,
     dry_run: bool,
 ) -> Result<PutSummary, MonitoringError> {
-    let rows =
-        tables::read_indicators(bytes, &StoreKnown::new(store, only)).map_err(MonitoringError::Rows)?;
+    let rows = tables::read_indicators(bytes, &StoreKnown::new(store, only))
+        .map_err(MonitoringError::Rows)?;
     let mut by_mission: Vec<(String, Vec<Indicator>)> = Vec::new();
     for (mission, indicator) in rows {
         match by_mission.iter_mut().find(|(m, _)| *m == mission) {
@@ -157,7 +157,8 @@ pub fn import_data(
     reason: &str,
     dry_run: bool,
 ) -> Result<PutSummary, MonitoringError> {
-    let rows = tables::read_data(bytes, &StoreKnown::new(store, only)).map_err(MonitoringError::Rows)?;
+    let rows =
+        tables::read_data(bytes, &StoreKnown::new(store, only)).map_err(MonitoringError::Rows)?;
     let mut typed = Vec::with_capacity(rows.len());
     for (mission, o) in rows {
         typed.push((slug(&mission)?, o));

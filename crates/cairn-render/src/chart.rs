@@ -84,7 +84,7 @@ fn marker(out: &mut String, r: Rating, x: f64, y: f64) {
 }
 
 /// A number as a label: no trailing zeros, thousands unseparated (the unit follows).
-fn number(v: f64) -> String {
+pub fn number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{v:.0}")
     } else {

@@ -41,7 +41,13 @@ pub fn seed(store: &dyn Store) -> Result<Seeded, Box<dyn std::error::Error + Sen
             actor: "demo".into(),
         },
     )?;
-    cairn_app::monitoring::import_indicators(store, None, DEMO_INDICATORS.as_bytes(), "demo", false)?;
+    cairn_app::monitoring::import_indicators(
+        store,
+        None,
+        DEMO_INDICATORS.as_bytes(),
+        "demo",
+        false,
+    )?;
     cairn_app::monitoring::import_data(
         store,
         None,

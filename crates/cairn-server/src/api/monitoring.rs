@@ -52,17 +52,19 @@ pub fn fiscal_year(text: Option<&str>) -> Result<Option<FiscalYear>, ApiError> {
 }
 
 /// The year to show: the one asked for, else the latest with an actual, else this one.
-pub async fn year(app: &App, slug: &Slug, asked: Option<FiscalYear>) -> Result<FiscalYear, ApiError> {
+pub async fn year(
+    app: &App,
+    slug: &Slug,
+    asked: Option<FiscalYear>,
+) -> Result<FiscalYear, ApiError> {
     if let Some(fy) = asked {
         return Ok(fy);
     }
     let today = FiscalYear::of_date(Utc::now().date_naive())
         .ok_or_else(|| ApiError::internal("today is outside the fiscal years Cairn knows"))?;
     let s = slug.clone();
-    app.run(move |st| {
-        Ok::<_, ApiError>(cairn_app::indicators::default_year(st, &s, today))
-    })
-    .await
+    app.run(move |st| Ok::<_, ApiError>(cairn_app::indicators::default_year(st, &s, today)))
+        .await
 }
 
 /// An indicator's reference sheet.
@@ -364,9 +366,8 @@ pub async fn status_chart(
     let fy = year(&app, &slug, asked).await?;
     let body = app
         .run(move |st| {
-            cairn_app::monitoring::status(st, &slug, fy, sbu).map(|s| {
-                cairn_render::chart::status_chart(&format!("Mission {slug}, {fy}"), &s)
-            })
+            cairn_app::monitoring::status(st, &slug, fy, sbu)
+                .map(|s| cairn_render::chart::status_chart(&format!("Mission {slug}, {fy}"), &s))
         })
         .await?;
     Ok(svg(body))
@@ -460,7 +461,13 @@ pub async fn put_indicators(
     let dry = body.dry_run;
     let s = app
         .run(move |st| {
-            cairn_app::monitoring::import_indicators(st, Some(&slug), body.csv.as_bytes(), &actor, dry)
+            cairn_app::monitoring::import_indicators(
+                st,
+                Some(&slug),
+                body.csv.as_bytes(),
+                &actor,
+                dry,
+            )
         })
         .await?;
     Ok(axum::Json(WriteOut::new(s, dry)))
@@ -546,7 +553,14 @@ pub async fn put_data(
     let s = match (body.csv, body.entries) {
         (Some(csv), None) => {
             app.run(move |st| {
-                cairn_app::monitoring::import_data(st, Some(&slug), csv.as_bytes(), &actor, &reason, dry)
+                cairn_app::monitoring::import_data(
+                    st,
+                    Some(&slug),
+                    csv.as_bytes(),
+                    &actor,
+                    &reason,
+                    dry,
+                )
             })
             .await?
         }
@@ -556,8 +570,10 @@ pub async fn put_data(
                 .enumerate()
                 .map(|(i, e)| entry(i, e))
                 .collect::<Result<Vec<_>, _>>()?;
-            app.run(move |st| cairn_app::indicators::enter(st, &slug, &entries, &actor, &reason, dry))
-                .await?
+            app.run(move |st| {
+                cairn_app::indicators::enter(st, &slug, &entries, &actor, &reason, dry)
+            })
+            .await?
         }
         _ => {
             return Err(ApiError::new(

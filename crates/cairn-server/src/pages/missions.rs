@@ -68,6 +68,8 @@ pub struct ElementView {
     pub depth: usize,
     pub blocks: Vec<BlockView>,
     pub links: Vec<LinkView>,
+    /// Its rating in the status year (signed-in readers only).
+    pub rating: Option<super::monitoring::RatingView>,
     /// Whether the next element is nested deeper, shallower (by how many levels), for the tree.
     pub opens: bool,
     pub closes: usize,
@@ -138,6 +140,7 @@ fn objective_views(o: &Objective, out: &mut Vec<ElementView>) {
         .flatten()
         .collect(),
         links: links(&o.links),
+        rating: None,
         opens: false,
         closes: 0,
     });
@@ -161,6 +164,7 @@ fn elements(s: &cairn_core::Strategy) -> Vec<ElementView> {
                 .into_iter()
                 .collect(),
             links: links(&g.links),
+            rating: None,
             opens: false,
             closes: 0,
         });
@@ -185,6 +189,7 @@ fn elements(s: &cairn_core::Strategy) -> Vec<ElementView> {
             .flatten()
             .collect(),
             links: links(&m.links),
+            rating: None,
             opens: false,
             closes: 0,
         });
@@ -216,6 +221,9 @@ struct StrategyPage {
     priorities: Vec<String>,
     elements: Vec<ElementView>,
     may_edit: bool,
+    /// The status year and the mission's rating in it (signed-in readers only: the anonymous
+    /// page is shared and cached per revision, while data change between revisions).
+    status: Option<(String, super::monitoring::RatingView)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -246,6 +254,22 @@ pub async fn strategy(
     };
     let r = &view.revision;
     let st = &r.strategy;
+    let mut elements = elements(st);
+    let status = if shared || !latest {
+        None
+    } else {
+        let (fy, status) = super::monitoring::status_of(&app, &visitor, &slug).await?;
+        for e in &mut elements {
+            e.rating = status
+                .get(&e.anchor)
+                .map(|r| super::monitoring::RatingView::new(*r));
+        }
+        let mission = status
+            .get("")
+            .copied()
+            .unwrap_or(cairn_core::Rating::NotAvailable);
+        Some((fy.to_string(), super::monitoring::RatingView::new(mission)))
+    };
     let page = StrategyPage {
         chrome: Chrome::new(&visitor),
         slug: slug.to_string(),
@@ -260,8 +284,9 @@ pub async fn strategy(
         actor: r.actor.clone(),
         message: r.message.clone(),
         priorities: st.priorities.clone(),
-        elements: elements(st),
+        elements,
         may_edit: latest && visitor.may(Permission::EditStrategy),
+        status,
     };
     if !shared {
         return render(&page);

@@ -6,6 +6,7 @@ mod accounts;
 mod edit;
 mod import;
 mod missions;
+mod monitoring;
 mod search;
 
 use askama::Template;
@@ -48,6 +49,15 @@ pub fn routes() -> Router<App> {
         .route("/missions/{slug}/revert", post(missions::revert))
         .route("/missions/{slug}/diff", get(missions::diff))
         .route("/missions/{slug}/edit", get(edit::form).post(edit::save))
+        .route("/missions/{slug}/indicators", get(monitoring::status))
+        .route(
+            "/missions/{slug}/indicators/{code}",
+            get(monitoring::indicator),
+        )
+        .route(
+            "/missions/{slug}/data",
+            get(monitoring::entry_form).post(monitoring::entry_save),
+        )
 }
 
 const CSS: &str = include_str!("../../static/cairn.css");

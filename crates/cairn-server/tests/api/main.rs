@@ -34,6 +34,7 @@ mod errors;
 mod headers;
 mod lifecycle;
 mod missions;
+mod monitoring;
 mod openapi;
 mod sessions;
 mod support;

@@ -31,6 +31,15 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/missions/{slug}/reverts"),
     ("get", "/api/v1/missions/{slug}/diff"),
     ("get", "/api/v1/missions/{slug}/check"),
+    ("get", "/api/v1/missions/{slug}/indicators"),
+    ("post", "/api/v1/missions/{slug}/indicators"),
+    ("get", "/api/v1/missions/{slug}/indicators/{code}"),
+    ("get", "/api/v1/missions/{slug}/indicators/{code}/history"),
+    ("get", "/api/v1/missions/{slug}/indicators/{code}/chart"),
+    ("get", "/api/v1/missions/{slug}/data"),
+    ("post", "/api/v1/missions/{slug}/data"),
+    ("get", "/api/v1/missions/{slug}/status"),
+    ("get", "/api/v1/missions/{slug}/status/chart"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/audit/verify"),
@@ -98,6 +107,7 @@ async fn openapi_describes_every_route(backend: Backend) {
             let concrete = path
                 .replace("{slug}", "mali")
                 .replace("{rev}", "1")
+                .replace("{code}", "CTX-PIN")
                 .replace("{name}", "admin");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let reply = crate::support::Reply::send(anon.bare(m, &concrete)).await;
