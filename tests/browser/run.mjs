@@ -422,6 +422,45 @@ async function scenario() {
     await audit.check(b, "history-editor");
   });
 
+  await steps.run("monitoring: the strategy view links to the status, which rates every element", async () => {
+    await go(a, "/missions/mali");
+    expect(await main.locator(".status-line").count() > 0, "the strategy view shows no element ratings");
+    await submit(a, main.getByRole("link", { name: "Indicators and ratings", exact: true }));
+    expect(where(a) === "/missions/mali/indicators", `the status link led to ${where(a)}`);
+    expect((await text(a.locator("h1"))).startsWith("Status of mali, FY"), `heading: ${await text(a.locator("h1"))}`);
+    const desc = await a.locator("figure.chart svg desc").textContent();
+    expect(desc.includes("Mission rating for FY"), `the status chart has no text equivalent: ${desc}`);
+    expect((await text(main)).includes("Illustrative: "), "demo indicators are not labelled illustrative");
+    await audit.check(a, "status");
+  });
+
+  await steps.run("monitoring: an indicator's page has its chart, figures and history", async () => {
+    await go(a, "/missions/mali/indicators?fy=2023");
+    await submit(a, main.getByRole("link", { name: "EG.3.2-27", exact: true }));
+    expect(where(a) === "/missions/mali/indicators/EG.3.2-27", `the indicator link led to ${where(a)}`);
+    expect((await text(main.locator(".illustrative"))).includes("Illustrative"), "no illustrative notice");
+    const desc = await a.locator("figure.chart svg desc").textContent();
+    expect(desc.length > 40, `the indicator chart has no text equivalent: ${desc}`);
+    await audit.check(a, "indicator");
+  });
+
+  await steps.run("monitoring: the entry form refuses a bad value beside its field and saves a good one", async () => {
+    await go(a, "/missions/mali/data?period=FY2025");
+    await audit.check(a, "data-entry");
+    const actual = a.getByLabel("Actual of EG.3.2-27", { exact: true });
+    await a.getByLabel("Target of EG.3.2-27", { exact: true }).fill("500");
+    await actual.fill("1 000");
+    await submit(a, main.getByRole("button", { name: "Save", exact: true }), 422);
+    expect((await actual.getAttribute("aria-invalid")) === "true", "the bad field is not marked invalid");
+    expect((await text(main.getByRole("alert"))).includes("Nothing was saved"), "no error summary");
+    await audit.check(a, "data-entry-errors");
+    await actual.fill("1000");
+    await a.getByLabel("Why (kept with every correction)").fill("Browser test: FY2025 figures");
+    await submit(a, main.getByRole("button", { name: "Save", exact: true }));
+    expect(where(a).startsWith("/missions/mali/indicators"), `after saving: ${where(a)}`);
+    expect((await text(main.getByRole("status"))).includes("2 value(s) saved"), "no confirmation of the saved values");
+  });
+
   await steps.run("audit log", async () => {
     await submit(a, a.getByRole("link", { name: "Audit log", exact: true }));
     expect(where(a) === "/audit", `the Audit log link led to ${where(a)}`);
