@@ -268,6 +268,148 @@ fn entry_error(e: &TableError) -> EntryError {
     }
 }
 
+/// A figure's id in a revision: its place among the strategy's figures, `f1` first (the
+/// revision JSON writes it beside each figure).
+pub fn figure_id(index: usize) -> String {
+    format!("f{}", index + 1)
+}
+
+/// What `indicator from-figure` is asked: the figure, and what it does not say.
+#[derive(Debug, Clone)]
+pub struct FigureRequest {
+    /// `f7` (or `7`): the figure's id in the latest revision.
+    pub figure: String,
+    /// None: `CTX-F7`.
+    pub code: Option<IndicatorCode>,
+    pub title: Option<String>,
+    /// The element's number ("3.2", "M1"); None: the element the figure stands in.
+    pub element: Option<String>,
+    /// None: the year the sentence names.
+    pub period: Option<Period>,
+    pub direction: cairn_core::Direction,
+}
+
+/// Why a figure did not become an indicator (nothing was written).
+#[derive(Debug, thiserror::Error)]
+pub enum FigureError {
+    #[error("{id:?} is not a figure of mission {mission}: its latest revision has f1 to f{count}")]
+    NoFigure {
+        id: String,
+        mission: String,
+        count: usize,
+    },
+    #[error("{0}")]
+    Element(String),
+    #[error(transparent)]
+    Context(#[from] cairn_core::context::ContextError),
+    #[error("mission {mission} already has a different indicator {code}: choose another code")]
+    Exists { mission: String, code: String },
+    #[error(transparent)]
+    Other(#[from] MonitoringError),
+}
+
+impl From<cairn_store::StoreError> for FigureError {
+    fn from(e: cairn_store::StoreError) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl FigureError {
+    pub fn is_input_fault(&self) -> bool {
+        match self {
+            Self::Other(e) => e.is_input_fault(),
+            _ => true,
+        }
+    }
+}
+
+/// Turns a key figure of the latest revision into a context indicator with the figure as its
+/// data point (the sentence as source). Running it again with the same choices changes
+/// nothing.
+pub fn from_figure(
+    store: &dyn Store,
+    mission: &Slug,
+    req: &FigureRequest,
+    actor: &str,
+) -> Result<(Indicator, Observation, Node), FigureError> {
+    let revision = store
+        .revision(mission, None)?
+        .ok_or_else(|| MonitoringError::UnknownMission(mission.to_string()))?;
+    let figures = &revision.strategy.figures;
+    let index = req
+        .figure
+        .strip_prefix('f')
+        .unwrap_or(&req.figure)
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=figures.len()).contains(n))
+        .map(|n| n - 1);
+    let Some(figure) = index.and_then(|i| figures.get(i)) else {
+        return Err(FigureError::NoFigure {
+            id: req.figure.clone(),
+            mission: mission.to_string(),
+            count: figures.len(),
+        });
+    };
+    let number = index.map_or(0, |i| i + 1);
+    let node = match &req.element {
+        Some(text) => tables::element_node(text).map_err(FigureError::Element)?,
+        None if figure.node == Node::Priorities => {
+            return Err(FigureError::Element(format!(
+                "figure f{number} stands in the Chief of Mission priorities, which is not an \
+                 element: give the element the indicator belongs to (e.g. 3 or 3.2)"
+            )));
+        }
+        None => figure.node.clone(),
+    };
+    let element = revision
+        .identity
+        .get(&node)
+        .ok_or_else(|| FigureError::Element(format!("mission {mission} has no {node}")))?;
+    let code = match &req.code {
+        Some(c) => c.clone(),
+        None => format!("CTX-F{number}")
+            .parse()
+            .map_err(|e: cairn_core::indicator::CodeError| FigureError::Element(e.to_string()))?,
+    };
+    let marking = if revision.strategy.is_public() {
+        Marking::Public
+    } else {
+        Marking::Sbu
+    };
+    let (indicator, observation) = cairn_core::context::from_figure(
+        figure,
+        cairn_core::context::Choices {
+            code: code.clone(),
+            element,
+            title: req.title.clone(),
+            period: req.period,
+            direction: req.direction,
+            marking,
+        },
+    )?;
+    if store
+        .indicators(mission)?
+        .iter()
+        .any(|i| i.code == code && *i != indicator)
+    {
+        return Err(FigureError::Exists {
+            mission: mission.to_string(),
+            code: code.to_string(),
+        });
+    }
+    // Two writes: the sheet, then its data point. Everything was checked above, so only the
+    // database failing between them could leave the sheet without its value; running the
+    // command again completes it.
+    store.put_indicators(mission, std::slice::from_ref(&indicator), actor)?;
+    store.put_observations(
+        &[(mission.clone(), observation.clone())],
+        actor,
+        &format!("from figure f{number} of revision {}", revision.rev),
+    )?;
+    Ok((indicator, observation, node))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

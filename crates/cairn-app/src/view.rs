@@ -40,6 +40,14 @@ pub fn with_ids(strategy: &Strategy, identity: &Identity) -> Value {
         }
         objectives(&mut g["objectives"], &id);
     }
+    for (i, f) in v["figures"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        f["id"] = json!(crate::indicators::figure_id(i));
+    }
     for m in v["management_objectives"]
         .as_array_mut()
         .into_iter()

@@ -229,6 +229,31 @@ pub enum IndicatorCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Turn a key figure of the narrative into a context indicator, with the figure as its
+    /// data point and the sentence as source. Figures are numbered f1, f2, … in the latest
+    /// revision (`cairn show MISSION --json` lists them with their ids).
+    FromFigure {
+        mission: String,
+        /// The figure's id: f7 (or 7).
+        figure: String,
+        /// The indicator's code [default: CTX-F<n>].
+        #[arg(long)]
+        code: Option<String>,
+        /// Its title [default: made from the figure's subject and text].
+        #[arg(long)]
+        title: Option<String>,
+        /// The element it belongs to: 3, 3.2, M1 [default: where the figure stands].
+        #[arg(long)]
+        element: Option<String>,
+        /// The period the figure stands for: FY2022, 2022, … [default: the year its sentence names].
+        #[arg(long)]
+        period: Option<String>,
+        /// Which way is better.
+        #[arg(long, default_value = "increase")]
+        direction: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,7 @@ pub mod access;
 pub mod assemble;
 pub mod block;
 pub mod bureau;
+pub mod context;
 pub mod diagnostic;
 pub mod diff;
 pub mod figure;

@@ -68,9 +68,33 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             secure_cookies,
         } => serve::serve(&g, &addr, demo, secure_cookies),
         Command::User { command } => users::user(&g, command),
-        Command::Indicator {
-            command: IndicatorCommand::Import { file, dry_run },
-        } => monitoring::import_indicators(&g, &file, dry_run),
+        Command::Indicator { command } => match command {
+            IndicatorCommand::Import { file, dry_run } => {
+                monitoring::import_indicators(&g, &file, dry_run)
+            }
+            IndicatorCommand::FromFigure {
+                mission,
+                figure,
+                code,
+                title,
+                element,
+                period,
+                direction,
+                json,
+            } => monitoring::from_figure(
+                &g,
+                &mission,
+                monitoring::FigureArgs {
+                    figure,
+                    code,
+                    title,
+                    element,
+                    period,
+                    direction,
+                },
+                json,
+            ),
+        },
         Command::Data { command } => match command {
             DataCommand::Import {
                 file,

@@ -1,4 +1,4 @@
-//! `cairn indicator import`, `cairn data import|export`, `cairn status`.
+//! `cairn indicator import|from-figure`, `cairn data import|export|history`, `cairn status`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -207,5 +207,76 @@ pub fn history(
         })
         .collect();
     write_stdout(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `indicator from-figure`'s arguments as typed.
+pub struct FigureArgs {
+    pub figure: String,
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub element: Option<String>,
+    pub period: Option<String>,
+    pub direction: String,
+}
+
+pub fn from_figure(
+    g: &Global,
+    mission: &str,
+    args: FigureArgs,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let usage = |what: &str, e: String| Failure::Environment(format!("{what}: {e}"));
+    let code = args
+        .code
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: cairn_core::indicator::CodeError| usage("--code", e.to_string()))?;
+    let period = args
+        .period
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: cairn_core::PeriodError| usage("--period", e.to_string()))?;
+    let direction = args
+        .direction
+        .parse()
+        .map_err(|e: String| usage("--direction", e))?;
+    let store = db::open(&g.db)?;
+    let m = names::mission(&*store, mission)?;
+    let actor = names::actor(g.actor.as_deref());
+    let request = cairn_app::indicators::FigureRequest {
+        figure: args.figure,
+        code,
+        title: args.title,
+        element: args.element,
+        period,
+        direction,
+    };
+    let (indicator, observation, node) = cairn_app::indicators::from_figure(
+        &*store, &m.slug, &request, &actor,
+    )
+    .map_err(|e| match e {
+        cairn_app::indicators::FigureError::Other(MonitoringError::Store(e)) => store_failure(e),
+        e => Failure::Input(e.to_string()),
+    })?;
+    if json {
+        print_json(&serde_json::json!({
+            "mission": m.slug,
+            "indicator": indicator,
+            "observation": observation,
+        }))?;
+    } else {
+        eprintln!(
+            "cairn: indicator {} ({}) on {}: {} {} = {}",
+            indicator.code,
+            indicator.title,
+            node,
+            observation.period,
+            observation.kind,
+            observation.value
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

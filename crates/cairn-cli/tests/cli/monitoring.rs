@@ -194,3 +194,88 @@ fn status_needs_a_fiscal_year_and_a_known_mission() {
     let out = s.run(&["status", "mali", "--fy", "99"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_key_figure_becomes_a_context_indicator() {
+    let s = Scratch::new();
+    s.ok(&["import", path_arg(&seed())]);
+    // The revision JSON names each figure by its id.
+    let shown = json_of(&s.ok(&["show", "mali", "--json"]));
+    let f8 = &shown["figures"][7];
+    assert_eq!(
+        (f8["id"].as_str(), f8["text"].as_str()),
+        (Some("f8"), Some("1.9 million"))
+    );
+
+    let made = json_of(&s.ok(&["indicator", "from-figure", "mali", "f8", "--json"]));
+    assert_eq!(made["indicator"]["code"], "CTX-F8");
+    assert_eq!(made["indicator"]["type"], "context");
+    assert_eq!(made["indicator"]["unit"], "people");
+    assert_eq!(
+        made["indicator"]["marking"], "public",
+        "the ICS is for public release"
+    );
+    assert_eq!(made["observation"]["period"], "2022");
+    assert_eq!(made["observation"]["value"], 1_900_000.0);
+    assert!(
+        made["observation"]["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("1.9 million")),
+        "the sentence is the source: {made}"
+    );
+    // Again with the same choices: nothing changes; with others under the same code: refused.
+    s.ok(&["indicator", "from-figure", "mali", "f8"]);
+    let history = json_of(&s.ok(&["data", "history", "mali", "CTX-F8", "--json"]));
+    assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+    let clash = s.run(&["indicator", "from-figure", "mali", "f8", "--title", "Other"]);
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(stderr(&clash).contains("already has a different indicator CTX-F8"));
+
+    // A figure in the priorities needs an element; one without a year needs a period.
+    let out = s.run(&["indicator", "from-figure", "mali", "f2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("give the element"),
+        "{}",
+        stderr(&out)
+    );
+    let made = json_of(&s.ok(&[
+        "indicator",
+        "from-figure",
+        "mali",
+        "f2",
+        "--element",
+        "3",
+        "--code",
+        "CTX-ASSIST-FY19",
+        "--json",
+    ]));
+    assert_eq!(made["observation"]["period"], "FY2019");
+    assert_eq!(made["indicator"]["unit"], "USD");
+    let out = s.run(&["indicator", "from-figure", "mali", "f1", "--element", "3"]);
+    assert!(stderr(&out).contains("names no year"), "{}", stderr(&out));
+    s.ok(&[
+        "indicator",
+        "from-figure",
+        "mali",
+        "f1",
+        "--element",
+        "3",
+        "--period",
+        "FY2021",
+    ]);
+    // Unknown figures and bad arguments.
+    let out = s.run(&["indicator", "from-figure", "mali", "f99"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("f1 to f12"), "{}", stderr(&out));
+    let out = s.run(&[
+        "indicator",
+        "from-figure",
+        "mali",
+        "f8",
+        "--period",
+        "FY20x",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--period"), "{}", stderr(&out));
+}

@@ -72,6 +72,10 @@ pub fn routes() -> Router<App> {
             "/api/v1/missions/{slug}/data",
             get(monitoring::export).post(monitoring::put_data),
         )
+        .route(
+            "/api/v1/missions/{slug}/figures/{figure}/indicator",
+            post(monitoring::from_figure),
+        )
         .route("/api/v1/missions/{slug}/status", get(monitoring::status))
         .route(
             "/api/v1/missions/{slug}/status/chart",

@@ -586,3 +586,100 @@ pub async fn put_data(
     };
     Ok(axum::Json(WriteOut::new(s, dry)))
 }
+
+/// What a figure does not say; every field may be left out.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FigureIn {
+    /// The indicator's code (`CTX-F<n>` when absent).
+    pub code: Option<String>,
+    /// Made from the figure's subject and text when absent.
+    pub title: Option<String>,
+    /// The element's number (`3.2`, `M1`); where the figure stands when absent.
+    pub element: Option<String>,
+    /// The period the figure stands for; the year its sentence names when absent.
+    pub period: Option<String>,
+    /// `increase` (default) or `decrease`.
+    pub direction: Option<String>,
+}
+
+/// `{figure}` in a path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FigurePath {
+    /// The figure's id in the latest revision (`f7`), as the strategy JSON lists it.
+    pub figure: String,
+}
+
+/// Turns a key figure of the latest revision into a context indicator, the figure its data
+/// point and the sentence its source (`cairn indicator from-figure`). Asking again with the
+/// same choices changes nothing.
+#[utoipa::path(post, path = "/api/v1/missions/{slug}/figures/{figure}/indicator", tag = "monitoring",
+    params(SlugPath, FigurePath), request_body = FigureIn,
+    responses((status = 201, body = IndicatorOut, headers(("Location" = String, description = "the indicator"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn from_figure(
+    State(app): State<App>,
+    visitor: Visitor,
+    path: PathParams,
+    headers: HeaderMap,
+    Body(body): Body<FigureIn>,
+) -> Result<Response, ApiError> {
+    use cairn_app::indicators::{FigureError, FigureRequest};
+    let actor = writer(&visitor, &headers)?;
+    let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
+    let code = body.code.as_deref().map(str::parse).transpose().map_err(
+        |e: cairn_core::indicator::CodeError| ApiError::invalid_field("/code", e.to_string()),
+    )?;
+    let period =
+        body.period.as_deref().map(str::parse).transpose().map_err(
+            |e: cairn_core::PeriodError| ApiError::invalid_field("/period", e.to_string()),
+        )?;
+    let direction = body
+        .direction
+        .as_deref()
+        .unwrap_or("increase")
+        .parse()
+        .map_err(|e: String| ApiError::invalid_field("/direction", e))?;
+    let request = FigureRequest {
+        figure: path.get("figure").to_string(),
+        code,
+        title: body.title,
+        element: body.element,
+        period,
+        direction,
+    };
+    let s = slug.clone();
+    let made = app
+        .run(move |st| {
+            Ok::<_, ApiError>(cairn_app::indicators::from_figure(st, &s, &request, &actor))
+        })
+        .await?;
+    let (indicator, _, node) = match made {
+        Ok(m) => m,
+        Err(e @ FigureError::NoFigure { .. }) => return Err(ApiError::not_found(e.to_string())),
+        Err(e @ FigureError::Element(_)) => {
+            return Err(ApiError::invalid_field("/element", e.to_string()));
+        }
+        Err(e @ FigureError::Context(_)) => {
+            return Err(ApiError::invalid_field("/period", e.to_string()));
+        }
+        Err(e @ FigureError::Exists { .. }) => {
+            return Err(ApiError::new(StatusCode::CONFLICT, "exists", e.to_string())
+                .with_details(serde_json::json!({ "pointer": "/code" })));
+        }
+        Err(FigureError::Other(e)) => return Err(e.into()),
+    };
+    let location = format!("/api/v1/missions/{slug}/indicators/{}", indicator.code);
+    let mut res = (
+        StatusCode::CREATED,
+        axum::Json(IndicatorOut::new(&indicator, Some(&node))),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}

@@ -109,7 +109,7 @@ pub struct FragmentSchema {
         missions::edit, missions::revert, missions::diff, missions::check, missions::settings,
         missions::set_settings, monitoring::list, monitoring::put_indicators, monitoring::get,
         monitoring::history, monitoring::chart, monitoring::export, monitoring::put_data,
-        monitoring::status, monitoring::status_chart, search::search, audit::log, audit::verify, documents::read,
+        monitoring::status, monitoring::status_chart, monitoring::from_figure, search::search, audit::log, audit::verify, documents::read,
         documents::schema
     ),
     tags(
@@ -194,6 +194,17 @@ pub fn document() -> Value {
             "BureauCode".into(),
             json!({ "description": "A regional bureau's code.", "type": "string", "enum": bureaus }),
         );
+        // A stored strategy's figures carry their id (`f1`, …), which `from_figure` takes.
+        if let Some(props) = components
+            .get_mut("Figure")
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        {
+            props.insert(
+                "id".into(),
+                json!({ "type": "string", "description": "The figure's id in its revision (f1 first)." }),
+            );
+        }
         // A stored strategy's elements carry their stable id (`cairn_app::view::with_ids`).
         for element in ["Goal", "Objective", "ManagementObjective"] {
             if let Some(props) = components

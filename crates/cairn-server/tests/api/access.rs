@@ -358,6 +358,13 @@ async fn route_role_table(backend: Backend) {
         ),
         (
             Method::POST,
+            "/api/v1/missions/mali/figures/f8/indicator",
+            None,
+            Some(json!({})),
+            [401, 403, 201, 201, 201],
+        ),
+        (
+            Method::POST,
             "/api/v1/missions/mali/data",
             None,
             Some(

@@ -13,6 +13,7 @@ on_both_backends!(
     bad_input_is_refused_whole_with_its_place,
     sensitive_indicators_are_hidden_from_the_public,
     pages_show_status_and_take_data,
+    figures_become_context_indicators,
 );
 
 const INDICATOR_CSV: &str = "mission,element,code,title,unit,direction,frequency,disaggregations,marking\n\
@@ -475,4 +476,47 @@ async fn pages_show_status_and_take_data(backend: Backend) {
     )
     .await;
     assert_eq!(forged.status, 403);
+}
+
+async fn figures_become_context_indicators(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin().await;
+    let r = admin
+        .post(
+            "/api/v1/missions/mali/figures/f10/indicator",
+            json!({ "code": "CTX-IDP", "direction": "decrease" }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        r.header("location"),
+        Some("/api/v1/missions/mali/indicators/CTX-IDP")
+    );
+    assert_eq!(r.body["element"], "3.2");
+    assert_eq!(r.body["direction"], "decrease");
+    let d = admin.get("/api/v1/missions/mali/indicators/CTX-IDP").await;
+    assert_eq!(d.ok(200)["observations"][0]["value"], 7_500_000.0);
+
+    admin
+        .post("/api/v1/missions/mali/figures/f99/indicator", json!({}))
+        .await
+        .error(404, "not-found");
+    let r = admin
+        .post("/api/v1/missions/mali/figures/f2/indicator", json!({}))
+        .await;
+    assert_eq!(r.error(422, "invalid-field")["pointer"], "/element");
+    let r = admin
+        .post(
+            "/api/v1/missions/mali/figures/f10/indicator",
+            json!({ "code": "CTX-IDP", "title": "Another title" }),
+        )
+        .await;
+    assert_eq!(r.error(409, "exists")["pointer"], "/code");
+    let r = admin
+        .post(
+            "/api/v1/missions/mali/figures/f10/indicator",
+            json!({ "period": "soon" }),
+        )
+        .await;
+    assert_eq!(r.error(422, "invalid-field")["pointer"], "/period");
 }

@@ -40,6 +40,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/v1/missions/{slug}/data"),
     ("get", "/api/v1/missions/{slug}/status"),
     ("get", "/api/v1/missions/{slug}/status/chart"),
+    ("post", "/api/v1/missions/{slug}/figures/{figure}/indicator"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/audit/verify"),
@@ -108,6 +109,7 @@ async fn openapi_describes_every_route(backend: Backend) {
                 .replace("{slug}", "mali")
                 .replace("{rev}", "1")
                 .replace("{code}", "CTX-PIN")
+                .replace("{figure}", "f1")
                 .replace("{name}", "admin");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let reply = crate::support::Reply::send(anon.bare(m, &concrete)).await;
