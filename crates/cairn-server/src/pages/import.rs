@@ -84,15 +84,31 @@ struct Upload {
     text: String,
 }
 
-async fn read_upload(mut m: Multipart) -> Result<Upload, ApiError> {
+/// Every field of a multipart form by name (the last of a repeated name wins), from this origin.
+pub async fn multipart_fields(
+    headers: &HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<std::collections::HashMap<String, axum::body::Bytes>, ApiError> {
+    super::same_origin(headers)?;
+    let mut m =
+        multipart.map_err(|e| ApiError::new(e.status(), "unreadable-body", e.body_text()))?;
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::new(e.status(), "unreadable-body", e.body_text())
     };
-    let mut u = Upload::default();
-    let mut file = String::new();
+    let mut out = std::collections::HashMap::new();
     while let Some(field) = m.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
-        let bytes = field.bytes().await.map_err(bad)?;
+        out.insert(name, field.bytes().await.map_err(bad)?);
+    }
+    Ok(out)
+}
+
+fn read_upload(
+    fields: std::collections::HashMap<String, axum::body::Bytes>,
+) -> Result<Upload, ApiError> {
+    let mut u = Upload::default();
+    let mut file = String::new();
+    for (name, bytes) in fields {
         let text = || String::from_utf8_lossy(&bytes).into_owned();
         match name.as_str() {
             "csrf" => u.csrf = text(),
@@ -127,10 +143,7 @@ pub async fn preview(
     if let Some(r) = require(&visitor, Permission::EditStrategy, &uri) {
         return Ok(r);
     }
-    super::same_origin(&headers)?;
-    let multipart =
-        multipart.map_err(|e| ApiError::new(e.status(), "unreadable-body", e.body_text()))?;
-    let u = read_upload(multipart).await?;
+    let u = read_upload(multipart_fields(&headers, multipart).await?)?;
     check_csrf(&visitor, &u.csrf)?;
     let again = |problem: String| ImportPage {
         chrome: Chrome::new(&visitor),

@@ -58,6 +58,10 @@ pub fn routes() -> Router<App> {
             "/missions/{slug}/data",
             get(monitoring::entry_form).post(monitoring::entry_save),
         )
+        .route(
+            "/missions/{slug}/upload",
+            get(monitoring::upload_form).post(monitoring::upload),
+        )
 }
 
 const CSS: &str = include_str!("../../static/cairn.css");

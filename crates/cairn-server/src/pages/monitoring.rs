@@ -579,3 +579,136 @@ pub async fn entry_save(
         Err(EntryFailure::Other(e)) => Err(PageError(e.into())),
     }
 }
+
+/// One row error of an uploaded CSV.
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "csv_upload.html")]
+struct UploadPage {
+    chrome: Chrome,
+    slug: String,
+    /// `indicators` or `data`.
+    what: String,
+    reason: String,
+    check_only: bool,
+    errors: Vec<RowError>,
+    /// What the last upload did, in words.
+    done: String,
+}
+
+impl UploadPage {
+    fn new(visitor: &Visitor, slug: &cairn_store::Slug) -> Self {
+        Self {
+            chrome: Chrome::new(visitor),
+            slug: slug.to_string(),
+            what: "data".into(),
+            reason: String::new(),
+            check_only: false,
+            errors: Vec::new(),
+            done: String::new(),
+        }
+    }
+}
+
+/// `/missions/{slug}/upload`: an indicator or data CSV from the browser.
+pub async fn upload_form(
+    State(app): State<App>,
+    visitor: Visitor,
+    path: PathParams,
+    uri: Uri,
+) -> PageResult {
+    if let Some(r) = require(&visitor, Permission::EnterData, &uri) {
+        return Ok(r);
+    }
+    let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
+    render(&UploadPage::new(&visitor, &slug))
+}
+
+/// Checks and (unless asked only to check) stores an uploaded CSV, all rows or none; every
+/// row error is listed with its row, column and value.
+pub async fn upload(
+    State(app): State<App>,
+    visitor: Visitor,
+    path: PathParams,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    if let Some(r) = require(&visitor, Permission::EnterData, &uri) {
+        return Ok(r);
+    }
+    let fields = super::import::multipart_fields(&headers, multipart).await?;
+    let text = |name: &str| {
+        fields
+            .get(name)
+            .map(|b| String::from_utf8_lossy(b).trim().to_string())
+            .unwrap_or_default()
+    };
+    check_csrf(&visitor, &text("csrf"))?;
+    let actor = visitor.signed_in()?.username.to_string();
+    let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
+    let mut page = UploadPage::new(&visitor, &slug);
+    page.what = if text("what") == "indicators" {
+        "indicators"
+    } else {
+        "data"
+    }
+    .into();
+    page.reason = text("reason");
+    page.check_only = !text("check_only").is_empty();
+    let file = fields.get("file").cloned().unwrap_or_default();
+    if file.is_empty() {
+        page.done = "Choose a CSV file to upload.".into();
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let (what, dry, s) = (page.what.clone(), page.check_only, slug.clone());
+    let reason = if page.reason.is_empty() {
+        "upload".to_string()
+    } else {
+        page.reason.clone()
+    };
+    let result = app
+        .run(move |st| {
+            Ok::<_, ApiError>(if what == "indicators" {
+                cairn_app::monitoring::import_indicators(st, Some(&s), &file, &actor, dry)
+            } else {
+                cairn_app::monitoring::import_data(st, Some(&s), &file, &actor, &reason, dry)
+            })
+        })
+        .await?;
+    match result {
+        Ok(summary) if page.check_only => {
+            page.done = format!(
+                "All {} row(s) are valid. Nothing was saved: untick \u{201c}Only check\u{201d} to save them.",
+                summary.unchanged
+            );
+            render(&page)
+        }
+        Ok(summary) => {
+            page.done = format!(
+                "Saved: {} added, {} updated, {} unchanged.",
+                summary.added, summary.updated, summary.unchanged
+            );
+            render(&page)
+        }
+        Err(cairn_app::monitoring::MonitoringError::Rows(rows)) => {
+            page.errors = rows
+                .into_iter()
+                .map(|e| RowError {
+                    row: e.row,
+                    column: e.column.unwrap_or_default(),
+                    value: e.value.unwrap_or_default(),
+                    message: e.message,
+                })
+                .collect();
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(PageError(e.into())),
+    }
+}

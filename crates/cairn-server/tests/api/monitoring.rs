@@ -14,6 +14,7 @@ on_both_backends!(
     sensitive_indicators_are_hidden_from_the_public,
     pages_show_status_and_take_data,
     figures_become_context_indicators,
+    csv_files_upload_from_the_browser,
 );
 
 const INDICATOR_CSV: &str = "mission,element,code,title,unit,direction,frequency,disaggregations,marking\n\
@@ -519,4 +520,106 @@ async fn figures_become_context_indicators(backend: Backend) {
         )
         .await;
     assert_eq!(r.error(422, "invalid-field")["pointer"], "/period");
+}
+
+/// A multipart form post with the agent's session, from this origin.
+async fn upload(agent: &Agent, path: &str, fields: &[(&str, &str)], file: &str) -> Reply {
+    let boundary = "cairn-test-boundary-7d2f";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"data.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    ));
+    Reply::send(
+        agent
+            .bare(Method::POST, path)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body),
+    )
+    .await
+}
+
+async fn csv_files_upload_from_the_browser(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin().await;
+    let csrf = admin.csrf.clone().unwrap_or_default();
+    let p = admin.get("/missions/mali/upload").await;
+    assert_eq!(p.status, 200, "{}", p.text);
+    let before = admin.get("/api/v1/missions/mali/data").await.text;
+
+    // Bad rows: every error in a table, nothing saved.
+    let bad = "mission,indicator,period,kind,value\nmali,EG.3.2-27,FY2026,target,lots\nmali,EG.3.2-27,FY26,actual,1\n";
+    let r = upload(
+        &admin,
+        "/missions/mali/upload",
+        &[("csrf", &csrf), ("what", "data")],
+        bad,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        r.text.contains("Nothing was saved: 2 error(s)"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("<code>lots</code>") && r.text.contains("<code>FY26</code>"));
+    assert_eq!(admin.get("/api/v1/missions/mali/data").await.text, before);
+
+    // Only checking saves nothing; then saving does.
+    let good = "mission,indicator,period,kind,value\nmali,EG.3.2-27,FY2026,target,3000000\n";
+    let r = upload(
+        &admin,
+        "/missions/mali/upload",
+        &[("csrf", &csrf), ("what", "data"), ("check_only", "1")],
+        good,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.text.contains("All 1 row(s) are valid. Nothing was saved"),
+        "{}",
+        r.text
+    );
+    assert_eq!(admin.get("/api/v1/missions/mali/data").await.text, before);
+    let r = upload(
+        &admin,
+        "/missions/mali/upload",
+        &[("csrf", &csrf), ("what", "data"), ("reason", "FY2026 plan")],
+        good,
+    )
+    .await;
+    assert!(r.text.contains("Saved: 1 added"), "{}", r.text);
+    assert!(
+        admin
+            .get("/api/v1/missions/mali/data")
+            .await
+            .text
+            .contains("FY2026,target,3000000")
+    );
+
+    // Indicator sheets too; a forged token is refused.
+    let sheet = "mission,element,code,title,unit,direction,frequency\nmali,2.1,UP-1,Uploaded,number,increase,annual\n";
+    let r = upload(
+        &admin,
+        "/missions/mali/upload",
+        &[("csrf", &csrf), ("what", "indicators")],
+        sheet,
+    )
+    .await;
+    assert!(r.text.contains("Saved: 1 added"), "{}", r.text);
+    let r = upload(
+        &admin,
+        "/missions/mali/upload",
+        &[("csrf", "forged"), ("what", "indicators")],
+        sheet,
+    )
+    .await;
+    assert_eq!(r.status, 403);
 }
