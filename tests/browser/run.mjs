@@ -461,6 +461,20 @@ async function scenario() {
     expect((await text(main.getByRole("status"))).includes("2 value(s) saved"), "no confirmation of the saved values");
   });
 
+  await steps.run("monitoring: a CSV upload lists every bad row and saves nothing", async () => {
+    await go(a, "/missions/mali/upload");
+    await audit.check(a, "upload");
+    await a.getByLabel("CSV file").setInputFiles({
+      name: "data.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("mission,indicator,period,kind,value\nmali,EG.3.2-27,FY2026,target,lots\n"),
+    });
+    await submit(a, main.getByRole("button", { name: "Upload", exact: true }), 422);
+    const alert = await text(main.getByRole("alert"));
+    expect(alert.includes("Nothing was saved: 1 error(s)") && alert.includes("lots"), `upload errors: ${alert}`);
+    await audit.check(a, "upload-errors");
+  });
+
   await steps.run("audit log", async () => {
     await submit(a, a.getByRole("link", { name: "Audit log", exact: true }));
     expect(where(a) === "/audit", `the Audit log link led to ${where(a)}`);
