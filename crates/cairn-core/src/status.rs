@@ -36,7 +36,7 @@ pub struct ElementStatus {
     pub completeness: f64,
     pub indicators: Vec<IndicatorStatus>,
     /// A goal's objectives, an objective's sub-objectives.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<ElementStatus>,
 }
 

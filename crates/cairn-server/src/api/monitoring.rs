@@ -405,7 +405,7 @@ pub async fn export(
 
 /// What a batch write did.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct WriteOut {
+pub struct BatchOut {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -413,7 +413,7 @@ pub struct WriteOut {
     pub dry_run: bool,
 }
 
-impl WriteOut {
+impl BatchOut {
     fn new(s: PutSummary, dry_run: bool) -> Self {
         Self {
             added: s.added,
@@ -446,7 +446,7 @@ fn writer(visitor: &Visitor, headers: &HeaderMap) -> Result<String, ApiError> {
 /// the answer is 422 with every error (row, column, value, message) and nothing is written.
 #[utoipa::path(post, path = "/api/v1/missions/{slug}/indicators", tag = "monitoring",
     params(SlugPath), request_body = IndicatorsIn,
-    responses((status = 200, body = WriteOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = BatchOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn put_indicators(
@@ -455,7 +455,7 @@ pub async fn put_indicators(
     path: PathParams,
     headers: HeaderMap,
     Body(body): Body<IndicatorsIn>,
-) -> Result<axum::Json<WriteOut>, ApiError> {
+) -> Result<axum::Json<BatchOut>, ApiError> {
     let actor = writer(&visitor, &headers)?;
     let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
     let dry = body.dry_run;
@@ -470,7 +470,7 @@ pub async fn put_indicators(
             )
         })
         .await?;
-    Ok(axum::Json(WriteOut::new(s, dry)))
+    Ok(axum::Json(BatchOut::new(s, dry)))
 }
 
 /// One value to enter, as a person typed it.
@@ -533,7 +533,7 @@ fn entry(i: usize, e: EntryIn) -> Result<Entry, ApiError> {
 /// previous value, the actor and the reason.
 #[utoipa::path(post, path = "/api/v1/missions/{slug}/data", tag = "monitoring",
     params(SlugPath), request_body = DataIn,
-    responses((status = 200, body = WriteOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = BatchOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn put_data(
@@ -542,7 +542,7 @@ pub async fn put_data(
     path: PathParams,
     headers: HeaderMap,
     Body(body): Body<DataIn>,
-) -> Result<axum::Json<WriteOut>, ApiError> {
+) -> Result<axum::Json<BatchOut>, ApiError> {
     let actor = writer(&visitor, &headers)?;
     let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
     let reason = body
@@ -584,7 +584,7 @@ pub async fn put_data(
             .with_details(serde_json::json!({ "pointer": "" })));
         }
     };
-    Ok(axum::Json(WriteOut::new(s, dry)))
+    Ok(axum::Json(BatchOut::new(s, dry)))
 }
 
 /// What a figure does not say; every field may be left out.
