@@ -237,3 +237,17 @@ impl From<cairn_app::indicators::EntryFailure> for ApiError {
         }
     }
 }
+
+impl From<cairn_app::indicators::FigureError> for ApiError {
+    fn from(e: cairn_app::indicators::FigureError) -> Self {
+        use cairn_app::indicators::FigureError;
+        match e {
+            FigureError::NoFigure { .. } => Self::not_found(e.to_string()),
+            FigureError::Element(_) => Self::invalid_field("/element", e.to_string()),
+            FigureError::Context(_) => Self::invalid_field("/period", e.to_string()),
+            FigureError::Exists { .. } => Self::new(StatusCode::CONFLICT, "exists", e.to_string())
+                .with_details(json!({ "pointer": "/code" })),
+            FigureError::Other(e) => e.into(),
+        }
+    }
+}

@@ -627,7 +627,7 @@ pub async fn from_figure(
     headers: HeaderMap,
     Body(body): Body<FigureIn>,
 ) -> Result<Response, ApiError> {
-    use cairn_app::indicators::{FigureError, FigureRequest};
+    use cairn_app::indicators::FigureRequest;
     let actor = writer(&visitor, &headers)?;
     let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
     let code = body.code.as_deref().map(str::parse).transpose().map_err(
@@ -652,26 +652,9 @@ pub async fn from_figure(
         direction,
     };
     let s = slug.clone();
-    let made = app
-        .run(move |st| {
-            Ok::<_, ApiError>(cairn_app::indicators::from_figure(st, &s, &request, &actor))
-        })
+    let (indicator, _, node) = app
+        .run(move |st| cairn_app::indicators::from_figure(st, &s, &request, &actor))
         .await?;
-    let (indicator, _, node) = match made {
-        Ok(m) => m,
-        Err(e @ FigureError::NoFigure { .. }) => return Err(ApiError::not_found(e.to_string())),
-        Err(e @ FigureError::Element(_)) => {
-            return Err(ApiError::invalid_field("/element", e.to_string()));
-        }
-        Err(e @ FigureError::Context(_)) => {
-            return Err(ApiError::invalid_field("/period", e.to_string()));
-        }
-        Err(e @ FigureError::Exists { .. }) => {
-            return Err(ApiError::new(StatusCode::CONFLICT, "exists", e.to_string())
-                .with_details(serde_json::json!({ "pointer": "/code" })));
-        }
-        Err(FigureError::Other(e)) => return Err(e.into()),
-    };
     let location = format!("/api/v1/missions/{slug}/indicators/{}", indicator.code);
     let mut res = (
         StatusCode::CREATED,

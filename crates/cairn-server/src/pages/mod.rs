@@ -59,6 +59,10 @@ pub fn routes() -> Router<App> {
             get(monitoring::entry_form).post(monitoring::entry_save),
         )
         .route(
+            "/missions/{slug}/figures/{figure}",
+            post(monitoring::track_figure),
+        )
+        .route(
             "/missions/{slug}/upload",
             get(monitoring::upload_form).post(monitoring::upload),
         )

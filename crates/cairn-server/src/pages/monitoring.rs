@@ -172,6 +172,40 @@ struct StatusPage {
     sbu: bool,
     may_enter: bool,
     saved: Option<usize>,
+    figures: Vec<FigureRow>,
+}
+
+/// A key figure of the narrative, with what tracking it would take.
+pub struct FigureRow {
+    pub id: String,
+    pub text: String,
+    pub sentence: String,
+    /// Where it stands (`3.2`), empty for the priorities.
+    pub element: String,
+    /// The period its sentence names, empty when none.
+    pub period: String,
+}
+
+fn figure_rows(strategy: &cairn_core::Strategy) -> Vec<FigureRow> {
+    strategy
+        .figures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FigureRow {
+            id: cairn_app::indicators::figure_id(i),
+            text: f.text.clone(),
+            sentence: f.sentence.clone(),
+            element: match f.node {
+                cairn_core::Node::Priorities => String::new(),
+                ref n => cairn_ingest::tables::element_text(n),
+            },
+            period: match (f.fiscal_year, f.year) {
+                (Some(fy), _) => fy.to_string(),
+                (None, Some(y)) => y.to_string(),
+                (None, None) => String::new(),
+            },
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,6 +228,10 @@ pub async fn status(
     let st = app
         .run(move |store| cairn_app::monitoring::status(store, &s, fy, sbu))
         .await?;
+    let figures = match app.view(&slug, None).await? {
+        Some(v) => figure_rows(&v.revision.strategy),
+        None => Vec::new(),
+    };
     render(&StatusPage {
         chrome: Chrome::new(&visitor),
         slug: slug.to_string(),
@@ -206,6 +244,7 @@ pub async fn status(
         sbu,
         may_enter: visitor.may(Permission::EnterData),
         saved: q.saved,
+        figures,
     })
 }
 
@@ -711,4 +750,56 @@ pub async fn upload(
         }
         Err(e) => Err(PageError(e.into())),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FigureForm {
+    pub csrf: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub element: String,
+    #[serde(default)]
+    pub period: String,
+}
+
+/// Tracks a key figure as a context indicator, then shows it.
+pub async fn track_figure(
+    State(app): State<App>,
+    visitor: Visitor,
+    path: PathParams,
+    uri: Uri,
+    Form(f): Form<FigureForm>,
+) -> PageResult {
+    if let Some(r) = require(&visitor, Permission::EnterData, &uri) {
+        return Ok(r);
+    }
+    check_csrf(&visitor, &f.csrf)?;
+    let actor = visitor.signed_in()?.username.to_string();
+    let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
+    let given = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let code = given(&f.code).map(|c| c.parse()).transpose().map_err(
+        |e: cairn_core::indicator::CodeError| ApiError::invalid_field("/code", e.to_string()),
+    )?;
+    let period = given(&f.period)
+        .map(|p| p.parse())
+        .transpose()
+        .map_err(|e: cairn_core::PeriodError| ApiError::invalid_field("/period", e.to_string()))?;
+    let request = cairn_app::indicators::FigureRequest {
+        figure: path.get("figure").to_string(),
+        code,
+        title: None,
+        element: given(&f.element),
+        period,
+        direction: cairn_core::Direction::Increase,
+    };
+    let s = slug.clone();
+    let (indicator, _, _) = app
+        .run(move |st| cairn_app::indicators::from_figure(st, &s, &request, &actor))
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/missions/{slug}/indicators/{}",
+        encode(&indicator.code.to_string())
+    ))
+    .into_response())
 }

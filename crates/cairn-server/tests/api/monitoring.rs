@@ -520,6 +520,39 @@ async fn figures_become_context_indicators(backend: Backend) {
         )
         .await;
     assert_eq!(r.error(422, "invalid-field")["pointer"], "/period");
+
+    // The status page lists the figures and tracks one from a form.
+    let p = admin.get("/missions/mali/indicators").await;
+    assert!(
+        p.text.contains("Key figures of the narrative") && p.text.contains("f8: 1.9 million"),
+        "{}",
+        p.text
+    );
+    let csrf = admin.csrf.clone().unwrap_or_default();
+    let r = form(
+        &admin,
+        "/missions/mali/figures/f8",
+        &[
+            ("csrf", &csrf),
+            ("code", "CTX-DISPLACED"),
+            ("element", "3.2"),
+            ("period", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(
+        r.header("location"),
+        Some("/missions/mali/indicators/CTX-DISPLACED")
+    );
+    let r = form(
+        &admin,
+        "/missions/mali/figures/f2",
+        &[("csrf", &csrf), ("code", "CTX-X")],
+    )
+    .await;
+    assert_eq!(r.status, 422, "a figure in the priorities needs an element");
+    assert!(r.text.contains("give the element"), "{}", r.text);
 }
 
 /// A multipart form post with the agent's session, from this origin.
