@@ -411,7 +411,9 @@ mod tests {
     #[test]
     fn milestone_codes_follow_the_indicator_rules_and_say_what_they_are() {
         assert_eq!(
-            "M-ELECTIONS".parse::<MilestoneCode>().map(|c| c.to_string()),
+            "M-ELECTIONS"
+                .parse::<MilestoneCode>()
+                .map(|c| c.to_string()),
             Ok("M-ELECTIONS".to_string())
         );
         let e = "M ELECTIONS".parse::<MilestoneCode>().err();
@@ -476,7 +478,12 @@ mod tests {
         let m = milestone(MilestoneStatus::InProgress, "2024-02-29");
         let json = serde_json::to_value(&m).unwrap_or_default();
         assert_eq!(
-            (&json["code"], &json["due"], &json["status"], &json["element"]),
+            (
+                &json["code"],
+                &json["due"],
+                &json["status"],
+                &json["element"]
+            ),
             (
                 &serde_json::json!("M-ELECTIONS"),
                 &serde_json::json!("2024-02-29"),
