@@ -492,7 +492,7 @@ pub struct MilestonePlan {
 /// mission's milestones and how many status settings each has (`current`, None when there is
 /// no such mission). A new milestone's status and every change of status are appended to the
 /// history with `actor` and `now`; changes of other fields are audited only. Refuses a
-/// milestone due outside years 0000 to 9999 (a CSV could not say it) or with a NUL character.
+/// milestone due outside years 0000 to 9999 (a CSV could not say it).
 pub fn put_milestones(
     mission: &Slug,
     current: Option<(Vec<Milestone>, HashMap<MilestoneCode, u32>)>,
@@ -503,28 +503,16 @@ pub fn put_milestones(
     let (current, mut settings) =
         current.ok_or_else(|| StoreError::UnknownMission(mission.clone()))?;
     check_batch_text(actor, "")?;
-    for m in milestones {
-        let invalid = |what: String| {
-            Err(StoreError::Invalid(format!(
-                "milestone {} of mission {mission}: {what}; nothing was written",
-                m.code
-            )))
-        };
-        if !(0..=9999).contains(&chrono::Datelike::year(&m.due)) {
-            return invalid(format!(
-                "the due date {} is outside years 0000 to 9999",
-                m.due
-            ));
-        }
-        if let Some(text) = [Some(m.title.as_str()), m.note.as_deref()]
-            .into_iter()
-            .flatten()
-            .find(|t| t.contains('\0'))
-        {
-            return invalid(format!(
-                "{text:?} contains a NUL character (\\0), which cannot be stored"
-            ));
-        }
+    // Title and note are stored inside the milestone's JSON, where any character is escaped.
+    if let Some(m) = milestones
+        .iter()
+        .find(|m| !(0..=9999).contains(&chrono::Datelike::year(&m.due)))
+    {
+        return Err(StoreError::Invalid(format!(
+            "milestone {} of mission {mission}: the due date {} is outside years 0000 to 9999; \
+             nothing was written",
+            m.code, m.due
+        )));
     }
     let mut history = Vec::new();
     let upsert = upsert(mission, current, milestones, actor, now, |before, after| {
