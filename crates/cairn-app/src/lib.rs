@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod db;
 pub mod import;
+pub mod milestones;
 pub mod monitoring;
 pub mod revise;
 pub mod view;

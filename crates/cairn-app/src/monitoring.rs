@@ -32,14 +32,14 @@ impl MonitoringError {
 }
 
 /// What the store holds, looked up once per mission while a file is read.
-struct StoreKnown<'a> {
+pub(crate) struct StoreKnown<'a> {
     store: &'a dyn Store,
     revisions: RefCell<HashMap<String, Option<Revision>>>,
     indicators: RefCell<HashMap<String, Vec<Indicator>>>,
 }
 
 impl<'a> StoreKnown<'a> {
-    fn new(store: &'a dyn Store) -> Self {
+    pub(crate) fn new(store: &'a dyn Store) -> Self {
         Self {
             store,
             revisions: RefCell::new(HashMap::new()),
@@ -105,6 +105,34 @@ fn slug(mission: &str) -> Result<Slug, MonitoringError> {
     Slug::parse(mission).map_err(|_| MonitoringError::UnknownMission(mission.to_string()))
 }
 
+/// Stores rows read from a file one mission at a time with `put` (each mission's rows in one
+/// write), or with `dry_run` only counts them (as unchanged).
+pub(crate) fn put_by_mission<T>(
+    rows: Vec<(String, T)>,
+    dry_run: bool,
+    mut put: impl FnMut(&Slug, &[T]) -> Result<PutSummary, StoreError>,
+) -> Result<PutSummary, MonitoringError> {
+    let mut by_mission: Vec<(String, Vec<T>)> = Vec::new();
+    for (mission, thing) in rows {
+        match by_mission.iter_mut().find(|(m, _)| *m == mission) {
+            Some((_, list)) => list.push(thing),
+            None => by_mission.push((mission, vec![thing])),
+        }
+    }
+    let mut total = PutSummary::default();
+    if dry_run {
+        total.unchanged = by_mission.iter().map(|(_, l)| l.len()).sum();
+        return Ok(total);
+    }
+    for (mission, list) in by_mission {
+        let s = put(&slug(&mission)?, &list)?;
+        total.added += s.added;
+        total.updated += s.updated;
+        total.unchanged += s.unchanged;
+    }
+    Ok(total)
+}
+
 /// Reads an indicator CSV and, unless `dry_run`, stores it (upserting by mission and code).
 pub fn import_indicators(
     store: &dyn Store,
@@ -114,25 +142,9 @@ pub fn import_indicators(
 ) -> Result<PutSummary, MonitoringError> {
     let rows =
         tables::read_indicators(bytes, &StoreKnown::new(store)).map_err(MonitoringError::Rows)?;
-    let mut by_mission: Vec<(String, Vec<Indicator>)> = Vec::new();
-    for (mission, indicator) in rows {
-        match by_mission.iter_mut().find(|(m, _)| *m == mission) {
-            Some((_, list)) => list.push(indicator),
-            None => by_mission.push((mission, vec![indicator])),
-        }
-    }
-    let mut total = PutSummary::default();
-    if dry_run {
-        total.unchanged = by_mission.iter().map(|(_, l)| l.len()).sum();
-        return Ok(total);
-    }
-    for (mission, list) in by_mission {
-        let s = store.put_indicators(&slug(&mission)?, &list, actor)?;
-        total.added += s.added;
-        total.updated += s.updated;
-        total.unchanged += s.unchanged;
-    }
-    Ok(total)
+    put_by_mission(rows, dry_run, |mission, list| {
+        store.put_indicators(mission, list, actor)
+    })
 }
 
 /// Reads a data CSV and, unless `dry_run`, stores every row in one transaction.
