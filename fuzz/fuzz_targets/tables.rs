@@ -1,4 +1,4 @@
-//! The indicator and data CSV readers on arbitrary bytes, against a caller that knows every
+//! The indicator, data and milestone CSV readers on arbitrary bytes, against a caller that knows every
 //! mission, element and indicator: they must never panic, and whatever they accept must write
 //! out and read back to the same rows.
 #![no_main]
@@ -6,7 +6,8 @@
 use cairn_core::indicator::{Frequency, IndicatorType, IndicatorUnit, Marking, Measure};
 use cairn_core::{Direction, ElementId, Indicator, IndicatorCode};
 use cairn_ingest::tables::{
-    Known, element_node, read_data, read_indicators, write_data, write_indicators,
+    Known, element_node, read_data, read_indicators, read_milestones, write_data,
+    write_indicators, write_milestones,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -53,6 +54,14 @@ fuzz_target!(|data: &[u8]| {
         Ok(rows) => {
             let text = write_indicators(&rows, |_, _| "1".to_string());
             let back = read_indicators(text.as_bytes(), &Permissive);
+            assert_eq!(back.as_ref().ok(), Some(&rows), "{text}");
+        }
+        Err(errors) => assert!(!errors.is_empty() && errors.iter().all(|e| e.row >= 1)),
+    }
+    match read_milestones(data, &Permissive) {
+        Ok(rows) => {
+            let text = write_milestones(&rows, |_, _| "1".to_string());
+            let back = read_milestones(text.as_bytes(), &Permissive);
             assert_eq!(back.as_ref().ok(), Some(&rows), "{text}");
         }
         Err(errors) => assert!(!errors.is_empty() && errors.iter().all(|e| e.row >= 1)),

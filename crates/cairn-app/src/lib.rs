@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod db;
 pub mod import;
 pub mod indicators;
+pub mod milestones;
 pub mod monitoring;
 pub mod revise;
 pub mod view;

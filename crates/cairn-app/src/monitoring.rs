@@ -32,7 +32,7 @@ impl MonitoringError {
 }
 
 /// What the store holds, looked up once per mission while a file is read.
-struct StoreKnown<'a> {
+pub(crate) struct StoreKnown<'a> {
     store: &'a dyn Store,
     /// The one mission rows may name, when the import is for one (an API or page address).
     only: Option<&'a Slug>,
@@ -41,7 +41,7 @@ struct StoreKnown<'a> {
 }
 
 impl<'a> StoreKnown<'a> {
-    fn new(store: &'a dyn Store, only: Option<&'a Slug>) -> Self {
+    pub(crate) fn new(store: &'a dyn Store, only: Option<&'a Slug>) -> Self {
         Self {
             store,
             only,
@@ -115,6 +115,34 @@ fn slug(mission: &str) -> Result<Slug, MonitoringError> {
     Slug::parse(mission).map_err(|_| MonitoringError::UnknownMission(mission.to_string()))
 }
 
+/// Stores rows read from a file one mission at a time with `put` (each mission's rows in one
+/// write), or with `dry_run` only counts them (as unchanged).
+pub(crate) fn put_by_mission<T>(
+    rows: Vec<(String, T)>,
+    dry_run: bool,
+    mut put: impl FnMut(&Slug, &[T]) -> Result<PutSummary, StoreError>,
+) -> Result<PutSummary, MonitoringError> {
+    let mut by_mission: Vec<(String, Vec<T>)> = Vec::new();
+    for (mission, thing) in rows {
+        match by_mission.iter_mut().find(|(m, _)| *m == mission) {
+            Some((_, list)) => list.push(thing),
+            None => by_mission.push((mission, vec![thing])),
+        }
+    }
+    let mut total = PutSummary::default();
+    if dry_run {
+        total.unchanged = by_mission.iter().map(|(_, l)| l.len()).sum();
+        return Ok(total);
+    }
+    for (mission, list) in by_mission {
+        let s = put(&slug(&mission)?, &list)?;
+        total.added += s.added;
+        total.updated += s.updated;
+        total.unchanged += s.unchanged;
+    }
+    Ok(total)
+}
+
 /// Reads an indicator CSV and, unless `dry_run`, stores it (upserting by mission and code).
 /// With `only`, rows must all be of that mission.
 pub fn import_indicators(
@@ -126,25 +154,9 @@ pub fn import_indicators(
 ) -> Result<PutSummary, MonitoringError> {
     let rows = tables::read_indicators(bytes, &StoreKnown::new(store, only))
         .map_err(MonitoringError::Rows)?;
-    let mut by_mission: Vec<(String, Vec<Indicator>)> = Vec::new();
-    for (mission, indicator) in rows {
-        match by_mission.iter_mut().find(|(m, _)| *m == mission) {
-            Some((_, list)) => list.push(indicator),
-            None => by_mission.push((mission, vec![indicator])),
-        }
-    }
-    let mut total = PutSummary::default();
-    if dry_run {
-        total.unchanged = by_mission.iter().map(|(_, l)| l.len()).sum();
-        return Ok(total);
-    }
-    for (mission, list) in by_mission {
-        let s = store.put_indicators(&slug(&mission)?, &list, actor)?;
-        total.added += s.added;
-        total.updated += s.updated;
-        total.unchanged += s.unchanged;
-    }
-    Ok(total)
+    put_by_mission(rows, dry_run, |mission, list| {
+        store.put_indicators(mission, list, actor)
+    })
 }
 
 /// Reads a data CSV and, unless `dry_run`, stores every row in one transaction. With `only`,

@@ -167,6 +167,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DataCommand,
     },
+    /// Milestones (dated deliverables): import, export and list.
+    Milestone {
+        #[command(subcommand)]
+        command: MilestoneCommand,
+    },
     /// Where a mission stands in a fiscal year: every indicator rated, rolled up.
     Status {
         mission: String,
@@ -281,6 +286,34 @@ pub enum DataCommand {
         mission: Option<String>,
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MilestoneCommand {
+    /// Add or update milestones from CSV (mission,element,code,title,due,status,[note,marking]);
+    /// every row is checked first and nothing is written when any is wrong.
+    Import {
+        file: PathBuf,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write the milestones in the import format.
+    Export {
+        #[arg(long)]
+        mission: Option<String>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// A mission's milestones with every status each has had.
+    List {
+        mission: String,
+        /// Also rate each for this fiscal year (2023 means FY2023).
+        #[arg(long)]
+        fy: Option<u32>,
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -9,50 +9,85 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Direction, ElementId, FiscalYear, Period};
+use crate::{Direction, ElementId, FiscalYear, Period, Rating};
 
-/// An indicator's code: a standard foreign-assistance code (`EG.3.2-27`) or a mission's own
-/// (`MALI-1.1-a`). Unique within a mission; the same code recurs across missions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IndicatorCode(String);
+/// Defines a code type: 1 to 40 ASCII letters, digits, dots, hyphens or underscores, starting
+/// with a letter or digit; `FromStr` refuses anything else with `$error`, which names `$what`
+/// and shows `$example`.
+macro_rules! code {
+    ($(#[$meta:meta])* $name:ident, $(#[$error_meta:meta])* $error:ident, $what:literal, $example:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
 
-/// Why a string is not an indicator code.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not an indicator code: expected 1 to 40 letters, digits, dots, hyphens or underscores, e.g. EG.3.2-27"
-)]
-pub struct CodeError(pub String);
+        $(#[$error_meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $error(pub String);
 
-impl FromStr for IndicatorCode {
-    type Err = CodeError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let ok = !s.is_empty()
-            && s.len() <= 40
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-            && s.as_bytes()[0].is_ascii_alphanumeric();
-        if ok {
-            Ok(Self(s.to_string()))
-        } else {
-            Err(CodeError(s.to_string()))
+        impl fmt::Display for $error {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(
+                    f,
+                    "{:?} is not {}: expected 1 to 40 letters, digits, dots, hyphens or underscores, e.g. {}",
+                    self.0, $what, $example
+                )
+            }
         }
-    }
+
+        impl std::error::Error for $error {}
+
+        impl FromStr for $name {
+            type Err = $error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let ok = !s.is_empty()
+                    && s.len() <= 40
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+                    && s.as_bytes()[0].is_ascii_alphanumeric();
+                if ok {
+                    Ok(Self(s.to_string()))
+                } else {
+                    Err($error(s.to_string()))
+                }
+            }
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        crate::serde_as_string!($name);
+    };
 }
 
-impl IndicatorCode {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+code!(
+    /// An indicator's code: a standard foreign-assistance code (`EG.3.2-27`) or a mission's own
+    /// (`MALI-1.1-a`). Unique within a mission; the same code recurs across missions.
+    IndicatorCode,
+    /// Why a string is not an indicator code.
+    CodeError,
+    "an indicator code",
+    "EG.3.2-27"
+);
 
-impl fmt::Display for IndicatorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-crate::serde_as_string!(IndicatorCode);
+code!(
+    /// A milestone's code (`M-ELECTIONS`): the mission's own name for it, unique within the
+    /// mission, under which a re-import updates it. The same rules as an indicator's code.
+    MilestoneCode,
+    /// Why a string is not a milestone code.
+    MilestoneCodeError,
+    "a milestone code",
+    "M-ELECTIONS"
+);
 
 /// Defines `FromStr`, `Display`, `ALL` and `as_str` for a closed vocabulary whose names are
 /// the CSV's and the JSON's.
@@ -261,11 +296,39 @@ impl Observation {
 /// A dated deliverable, for objectives that resist counting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
+    pub code: MilestoneCode,
+    /// The element it serves, by stable id.
     pub element: ElementId,
     pub title: String,
     pub due: NaiveDate,
     pub status: MilestoneStatus,
+    /// Where it stands and why, in a line (a delay's cause, what was delivered).
+    pub note: Option<String>,
+    /// SBU unless marked public, like indicators.
     pub marking: Marking,
+}
+
+impl Milestone {
+    /// How the milestone rates for fiscal year `fy`, judged as the year ends (September 30).
+    /// PRODUCT.md rates numbers only; this is Cairn's own rule for dated deliverables:
+    ///
+    /// - done: on target (whenever it was due);
+    /// - delayed: below target;
+    /// - not started or in progress, due on or before the year's last day: below target
+    ///   (overdue);
+    /// - not started or in progress, due after the year: not available (not yet due);
+    /// - dropped: None, not counted at all (neither rated nor in completeness).
+    pub fn rating(&self, fy: FiscalYear) -> Option<Rating> {
+        Some(match self.status {
+            MilestoneStatus::Dropped => return None,
+            MilestoneStatus::Done => Rating::OnTarget,
+            MilestoneStatus::Delayed => Rating::BelowTarget,
+            MilestoneStatus::NotStarted | MilestoneStatus::InProgress if self.due <= fy.end() => {
+                Rating::BelowTarget
+            }
+            MilestoneStatus::NotStarted | MilestoneStatus::InProgress => Rating::NotAvailable,
+        })
+    }
 }
 
 /// The fiscal year's figures of one indicator, from its total observations: the target and
@@ -343,6 +406,93 @@ mod tests {
         for bad in ["", "-EG", "EG 3", "EG/3", &"X".repeat(41)] {
             assert!(bad.parse::<IndicatorCode>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn milestone_codes_follow_the_indicator_rules_and_say_what_they_are() {
+        assert_eq!(
+            "M-ELECTIONS"
+                .parse::<MilestoneCode>()
+                .map(|c| c.to_string()),
+            Ok("M-ELECTIONS".to_string())
+        );
+        let e = "M ELECTIONS".parse::<MilestoneCode>().err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some(
+                "\"M ELECTIONS\" is not a milestone code: expected 1 to 40 letters, digits, dots, hyphens or underscores, e.g. M-ELECTIONS"
+            )
+        );
+        let e = "EG 3".parse::<IndicatorCode>().err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some(
+                "\"EG 3\" is not an indicator code: expected 1 to 40 letters, digits, dots, hyphens or underscores, e.g. EG.3.2-27"
+            )
+        );
+        for bad in ["", "_M", &"M".repeat(41)] {
+            assert!(bad.parse::<MilestoneCode>().is_err(), "{bad}");
+        }
+    }
+
+    fn milestone(status: MilestoneStatus, due: &str) -> Milestone {
+        Milestone {
+            code: "M-ELECTIONS".parse().unwrap_or_else(|e| panic!("{e}")),
+            element: ElementId(2),
+            title: "Electoral calendar published".into(),
+            due: due.parse().unwrap_or_else(|e| panic!("{due}: {e}")),
+            status,
+            note: None,
+            marking: Marking::Sbu,
+        }
+    }
+
+    #[test]
+    fn a_milestone_rates_by_status_and_due_date_as_the_year_ends() {
+        use MilestoneStatus::*;
+        let fy = FiscalYear(2023);
+        let rating = |status, due| milestone(status, due).rating(fy);
+        // Done is on target, delayed below, whenever they are due.
+        for due in ["2021-01-15", "2023-09-30", "2025-06-01"] {
+            assert_eq!(rating(Done, due), Some(Rating::OnTarget), "{due}");
+            assert_eq!(rating(Delayed, due), Some(Rating::BelowTarget), "{due}");
+            assert_eq!(rating(Dropped, due), None, "dropped is not counted: {due}");
+        }
+        for open in [NotStarted, InProgress] {
+            // Due in the year or before it, and not done: overdue.
+            assert_eq!(rating(open, "2022-10-01"), Some(Rating::BelowTarget));
+            assert_eq!(rating(open, "2020-03-01"), Some(Rating::BelowTarget));
+            // The boundary: September 30 is the year's last day, October 1 the next year's
+            // first.
+            assert_eq!(rating(open, "2023-09-30"), Some(Rating::BelowTarget));
+            assert_eq!(rating(open, "2023-10-01"), Some(Rating::NotAvailable));
+            assert_eq!(
+                milestone(open, "2023-10-01").rating(FiscalYear(2024)),
+                Some(Rating::BelowTarget)
+            );
+        }
+    }
+
+    #[test]
+    fn a_milestone_is_json_with_an_iso_due_date() {
+        let m = milestone(MilestoneStatus::InProgress, "2024-02-29");
+        let json = serde_json::to_value(&m).unwrap_or_default();
+        assert_eq!(
+            (
+                &json["code"],
+                &json["due"],
+                &json["status"],
+                &json["element"]
+            ),
+            (
+                &serde_json::json!("M-ELECTIONS"),
+                &serde_json::json!("2024-02-29"),
+                &serde_json::json!("in-progress"),
+                &serde_json::json!("e2")
+            )
+        );
+        let back: Milestone = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, m);
     }
 
     #[test]

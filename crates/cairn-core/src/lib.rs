@@ -48,7 +48,10 @@ pub use block::{Block, EditError, Field};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use figure::{Figure, Node, Unit};
 pub use identity::{ElementId, Identity};
-pub use indicator::{Indicator, IndicatorCode, Observation, ObservationKind};
+pub use indicator::{
+    Indicator, IndicatorCode, Milestone, MilestoneCode, MilestoneStatus, Observation,
+    ObservationKind,
+};
 pub use link::{Link, Relation, Target};
 pub use number::Number;
 pub use period::{CalendarYear, FiscalQuarter, FiscalYear, Month, Period, PeriodError, PeriodKind};

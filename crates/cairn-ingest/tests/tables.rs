@@ -1,4 +1,4 @@
-//! The indicator and data CSV formats (public contracts): every kind of error named by row,
+//! The indicator, data and milestone CSV formats (public contracts): every kind of error named by row,
 //! column and value; nothing returned when any row is bad; the element forms; the writers read
 //! back; the Mali fixture pair reads cleanly.
 
@@ -7,10 +7,10 @@ use std::fmt::Debug;
 
 use cairn_core::indicator::{Frequency, IndicatorType, IndicatorUnit, Marking, Measure};
 use cairn_core::{Direction, ElementId, Indicator, IndicatorCode, Observation, ObservationKind};
-use cairn_core::{Node, Period};
+use cairn_core::{Milestone, MilestoneStatus, Node, Period};
 use cairn_ingest::tables::{
     Including, Known, TableError, element_node, element_text, read_data, read_indicators,
-    write_data, write_indicators,
+    read_milestones, write_data, write_indicators, write_milestones,
 };
 use proptest::prelude::*;
 
@@ -1016,6 +1016,278 @@ proptest! {
         };
         let text = write_indicators(&rows, numbers);
         let back = read_indicators(text.as_bytes(), &Anything(Vec::new()));
+        prop_assert_eq!(back.map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>()), Ok(rows), "{}", text);
+    }
+}
+
+// --- The milestone CSV ------------------------------------------------------------------------
+
+const MILESTONE_HEADER: &str = "mission,element,code,title,due,status\n";
+
+fn milestones(rows: &str) -> Result<Vec<(String, Milestone)>, Vec<TableError>> {
+    read_milestones(format!("{MILESTONE_HEADER}{rows}").as_bytes(), &known())
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+#[test]
+fn milestones_read_with_their_optional_columns_in_any_order() {
+    let text = "\u{FEFF}status,due,title,code,element,mission,marking,note\r\n\
+                in-progress,2024-02-04,\"Electoral calendar published, with dates\",M-CALENDAR,1.1,mali,,\r\n\
+                delayed,2023-09-30,Security sector review,M-SSR,2.1,mali,public,\"Postponed; \"\"awaiting decree\"\"\"\r\n\
+                done,2022-10-01,Continuity plan tested,M-COOP,M,niger,sbu,\r\n";
+    let rows = ok(read_milestones(text.as_bytes(), &known()));
+    assert_eq!(
+        rows,
+        [
+            (
+                "mali".to_string(),
+                Milestone {
+                    code: "M-CALENDAR".parse().unwrap_or_else(|e| panic!("{e}")),
+                    element: ElementId(2),
+                    title: "Electoral calendar published, with dates".into(),
+                    due: day("2024-02-04"),
+                    status: MilestoneStatus::InProgress,
+                    note: None,
+                    marking: Marking::Sbu,
+                }
+            ),
+            (
+                "mali".to_string(),
+                Milestone {
+                    code: "M-SSR".parse().unwrap_or_else(|e| panic!("{e}")),
+                    element: ElementId(8),
+                    title: "Security sector review".into(),
+                    due: day("2023-09-30"),
+                    status: MilestoneStatus::Delayed,
+                    note: Some("Postponed; \"awaiting decree\"".into()),
+                    marking: Marking::Public,
+                }
+            ),
+            (
+                "niger".to_string(),
+                Milestone {
+                    code: "M-COOP".parse().unwrap_or_else(|e| panic!("{e}")),
+                    element: ElementId(2),
+                    title: "Continuity plan tested".into(),
+                    due: day("2022-10-01"),
+                    status: MilestoneStatus::Done,
+                    note: None,
+                    marking: Marking::Sbu,
+                }
+            ),
+        ]
+    );
+    // The same code in another mission is another milestone.
+    assert_eq!(
+        ok(milestones(
+            "mali,1,M-1,A,2024-01-01,done\nniger,1,M-1,B,2024-01-01,done\n"
+        ))
+        .len(),
+        2
+    );
+}
+
+#[test]
+fn milestone_mission_element_and_code_errors() {
+    let e = one(milestones("atlantis,1,M-1,T,2024-01-01,done\n"));
+    assert_error(&e, 2, Some("mission"), Some("atlantis"), &["no mission"]);
+    let e = one(milestones("mali,4.1,M-1,T,2024-01-01,done\n"));
+    assert_error(
+        &e,
+        2,
+        Some("element"),
+        Some("4.1"),
+        &["mali has no element 4.1"],
+    );
+    let e = one(milestones("mali,Objective 1,M-1,T,2024-01-01,done\n"));
+    assert_error(
+        &e,
+        2,
+        Some("element"),
+        Some("Objective 1"),
+        &["is not an element", "M1"],
+    );
+    let e = one(milestones("mali,1,M 1,T,2024-01-01,done\n"));
+    assert_error(
+        &e,
+        2,
+        Some("code"),
+        Some("M 1"),
+        &["\"M 1\" is not a milestone code", "M-ELECTIONS"],
+    );
+    let e = one(milestones(
+        "mali,1,M-1,T,2024-01-01,done\nmali,1.2,M-1,Other,2025-01-01,done\n",
+    ));
+    assert_error(
+        &e,
+        3,
+        Some("code"),
+        Some("M-1"),
+        &["milestone M-1 of mission mali is already defined in row 2"],
+    );
+}
+
+#[test]
+fn milestone_due_dates_are_year_month_day_and_exist() {
+    for (due, says) in [
+        ("31/03/2024", "written with hyphens, year first"),
+        ("2024-3-31", "expected year-month-day, e.g. 2024-03-31"),
+        ("March 2024", "expected year-month-day"),
+        ("2024-13-01", "the month must be 01 to 12"),
+        ("2023-02-29", "2023-02 has no day 29"),
+        ("2024-04-31", "2024-04 has no day 31"),
+    ] {
+        let e = one(milestones(&format!("mali,1,M-1,T,{due},done\n")));
+        assert_error(
+            &e,
+            2,
+            Some("due"),
+            Some(due),
+            &[&format!("{due:?} is not a date"), says],
+        );
+    }
+    assert_eq!(
+        ok(milestones("mali,1,M-1,T,2024-02-29,done\n"))[0].1.due,
+        day("2024-02-29")
+    );
+}
+
+#[test]
+fn milestone_vocabularies_and_empty_cells() {
+    let e = one(milestones("mali,1,M-1,T,2024-01-01,finished\n"));
+    assert_error(
+        &e,
+        2,
+        Some("status"),
+        Some("finished"),
+        &[
+            "\"finished\" is not a milestone status: expected not-started, in-progress, done, delayed, dropped",
+        ],
+    );
+    let text =
+        "mission,element,code,title,due,status,marking\nmali,1,M-1,T,2024-01-01,done,secret\n";
+    let e = one(read_milestones(text.as_bytes(), &known()));
+    assert_error(&e, 2, Some("marking"), Some("secret"), &["public, sbu"]);
+    let e = errors(milestones("mali,1,M-1,,,\n"));
+    let at: Vec<(Option<&str>, &str)> = e
+        .iter()
+        .map(|e| (e.column.as_deref(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (
+                Some("title"),
+                "the cell is empty: expected the milestone's title"
+            ),
+            (
+                Some("due"),
+                "the cell is empty: expected the day it is due, e.g. 2024-03-31"
+            ),
+            (
+                Some("status"),
+                "the cell is empty: expected one of not-started, in-progress, done, delayed, dropped"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn milestone_columns_are_checked_first() {
+    let text = "mission,element,code,title,Due,state\nmali,1,M-1,T,2024-01-01,done\n";
+    let e = errors(read_milestones(text.as_bytes(), &known()));
+    let at: Vec<(usize, Option<&str>)> = e.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(
+        at,
+        [
+            (1, Some("Due")),
+            (1, Some("state")),
+            (1, Some("due")),
+            (1, Some("status"))
+        ]
+    );
+    assert!(
+        e[0].message.contains("did you mean \"due\"?")
+            && e[1]
+                .message
+                .contains("not a column of the milestone CSV: expected mission,element,code,title,due,status and optionally note,marking"),
+        "{e:#?}"
+    );
+    assert!(
+        e[2].message.contains("\"Due\" must be written \"due\""),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn one_bad_milestone_returns_every_error_and_no_rows() {
+    let e = errors(milestones(
+        "mali,1,M-1,T,2024-01-01,done\n\
+         mali,9,M-2,T,2024-02-30,done\n\
+         mali,1,M-3\n\
+         mali,1.1,M-4,T,2024-01-01,started\n",
+    ));
+    let at: Vec<(usize, Option<&str>)> = e.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(
+        at,
+        [
+            (3, Some("element")),
+            (3, Some("due")),
+            (4, None),
+            (5, Some("status"))
+        ]
+    );
+}
+
+fn any_milestone() -> impl Strategy<Value = (String, Milestone)> {
+    (
+        prop::sample::select(vec!["mali", "niger"]),
+        prop::sample::select(vec![1u32, 1012, 901]),
+        "[A-Za-z0-9][A-Za-z0-9._-]{0,39}",
+        any_text(),
+        (0i32..=9999, 1u32..=366),
+        prop::sample::select(MilestoneStatus::ALL.to_vec()),
+        prop::option::of(any_text()),
+        prop::sample::select(Marking::ALL.to_vec()),
+    )
+        .prop_filter_map(
+            "a day of the year",
+            |(mission, element, code, title, (year, ordinal), status, note, marking)| {
+                Some((
+                    mission.to_string(),
+                    Milestone {
+                        code: code.parse().ok()?,
+                        element: ElementId(element),
+                        title,
+                        due: chrono::NaiveDate::from_yo_opt(year, ordinal)?,
+                        status,
+                        note,
+                        marking,
+                    },
+                ))
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn written_milestones_read_back_the_same(rows in prop::collection::vec(any_milestone(), 0..12)) {
+        // One row per mission and code.
+        let mut seen = std::collections::HashSet::new();
+        let rows: Vec<(String, Milestone)> = rows
+            .into_iter()
+            .filter(|(m, x)| seen.insert((m.clone(), x.code.clone())))
+            .collect();
+        let numbers = |_: &str, id: ElementId| match id.0 {
+            1 => "1".to_string(),
+            1012 => "1.2".to_string(),
+            _ => "M".to_string(),
+        };
+        let text = write_milestones(&rows, numbers);
+        let back = read_milestones(text.as_bytes(), &Anything(Vec::new()));
         prop_assert_eq!(back.map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>()), Ok(rows), "{}", text);
     }
 }

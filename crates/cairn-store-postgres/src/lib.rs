@@ -9,6 +9,7 @@
 //! wait for writers. Serialization failures and deadlocks (SQLSTATE 40001, 40P01), which only a
 //! foreign session could cause, are retried a bounded number of times.
 
+mod milestones;
 mod monitoring;
 mod read;
 mod write;
@@ -17,11 +18,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use cairn_core::{Indicator, IndicatorCode, Observation};
+use cairn_core::{Indicator, IndicatorCode, Milestone, Observation};
 use cairn_store::{
-    AuditEntry, Commit, Credentials, Dump, Mission, MissionChange, NewRevision, NewSession,
-    NewUser, ObservationChange, PutSummary, Revision, RevisionInfo, SearchQuery, SearchResults,
-    Session, Slug, Store, StoreError, StoredObservation, User, UserChange, Username,
+    AuditEntry, Commit, Credentials, Dump, MilestoneChange, Mission, MissionChange, NewRevision,
+    NewSession, NewUser, ObservationChange, PutSummary, Revision, RevisionInfo, SearchQuery,
+    SearchResults, Session, Slug, Store, StoreError, StoredObservation, User, UserChange, Username,
 };
 use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_accounts_search.sql"),
     include_str!("../migrations/0003_monitoring.sql"),
+    include_str!("../migrations/0004_milestones.sql"),
 ];
 
 /// How long a connection attempt may take when the URL does not say (`connect_timeout`).
@@ -537,6 +539,23 @@ impl Store for PostgresStore {
     ) -> Result<Vec<ObservationChange>, StoreError> {
         monitoring::observation_history(&mut *self.client()?, mission, indicator)
             .map_err(Into::into)
+    }
+
+    fn milestones(&self, mission: &Slug) -> Result<Vec<Milestone>, StoreError> {
+        milestones::milestones(&mut *self.client()?, mission).map_err(Into::into)
+    }
+
+    fn put_milestones(
+        &self,
+        mission: &Slug,
+        list: &[Milestone],
+        actor: &str,
+    ) -> Result<PutSummary, StoreError> {
+        milestones::put_milestones(&mut *self.client()?, mission, list, actor)
+    }
+
+    fn milestone_history(&self, mission: &Slug) -> Result<Vec<MilestoneChange>, StoreError> {
+        milestones::milestone_history(&mut *self.client()?, mission).map_err(Into::into)
     }
 
     fn describe(&self) -> String {

@@ -176,7 +176,8 @@ pub fn last_actor(c: &mut impl GenericClient, object: &str) -> Result<Option<Str
 /// References and the store's invariants: every revision belongs to a mission (PostgreSQL
 /// enforces it; this notices a load that bypassed it), revisions numbered 1..n with the mission
 /// pointing at the last, the search index on the latest, every corrected observation's history
-/// ending in its current value. One statement each, so each sees one snapshot.
+/// ending in its current value, every milestone's in its status. One statement each, so each
+/// sees one snapshot.
 pub fn integrity(c: &mut impl GenericClient) -> Result<Vec<String>, Error> {
     let mut problems = Vec::new();
     let orphans = c.query(
@@ -223,6 +224,7 @@ pub fn integrity(c: &mut impl GenericClient) -> Result<Vec<String>, Error> {
         ));
     }
     crate::monitoring::integrity(c, &mut problems)?;
+    crate::milestones::integrity(c, &mut problems)?;
     Ok(problems)
 }
 
@@ -254,8 +256,11 @@ pub fn dump(client: &mut Client) -> Result<Dump, Error> {
         indicators: Vec::new(),
         observations: Vec::new(),
         observation_history: Vec::new(),
+        milestones: Vec::new(),
+        milestone_history: Vec::new(),
     };
     crate::monitoring::dump_into(&mut tx, &mut dump)?;
+    crate::milestones::dump_into(&mut tx, &mut dump)?;
     tx.commit()?;
     Ok(dump)
 }

@@ -427,6 +427,7 @@ pub fn load(client: &mut Client, dump: &Dump) -> Result<(), StoreError> {
             put_user(tx, c, true)?;
         }
         crate::monitoring::load_from(tx, dump)?;
+        crate::milestones::load_from(tx, dump)?;
         rebuild_search(tx)
     })
 }

@@ -237,7 +237,7 @@ fn a_database_from_a_newer_cairn_is_refused() {
     match store.migrate() {
         Err(StoreError::TooNew {
             found: 99,
-            known: 3,
+            known: 4,
         }) => {}
         Err(e) => panic!("{e}"),
         Ok(()) => panic!("a newer schema was accepted"),
@@ -544,6 +544,8 @@ fn schemas_match_across_backends() {
     for t in [
         "audit",
         "indicators",
+        "milestone_history",
+        "milestones",
         "missions",
         "observation_history",
         "observations",
@@ -769,7 +771,8 @@ fn an_old_database_is_indexed_when_migrated() {
     // Back to what 0001_init.sql alone made.
     db.raw()
         .batch_execute(
-            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+            "DROP TABLE milestone_history; DROP TABLE milestones;
+             DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
              DROP TABLE search; DROP TABLE sessions; DROP TABLE users;
              UPDATE cairn_meta SET value = '1' WHERE key = 'schema_version';",
         )
@@ -790,7 +793,7 @@ fn an_old_database_is_indexed_when_migrated() {
         )
         .and_then(|r| r.try_get(0))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(version, "3");
+    assert_eq!(version, "4");
 }
 
 #[test]
@@ -847,14 +850,15 @@ fn code(s: &str) -> cairn_core::IndicatorCode {
     s.parse().unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A database made before monitoring (schema version 2) gets the new tables when migrated, its
-/// data untouched.
+/// A database made before monitoring (schema version 2) gets the new tables, milestones' too,
+/// when migrated, its data untouched.
 #[test]
 fn a_version_2_database_gets_the_monitoring_tables() {
     let Some(db) = populated() else { return };
     db.raw()
         .batch_execute(
-            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+            "DROP TABLE milestone_history; DROP TABLE milestones;
+             DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
              UPDATE cairn_meta SET value = '2' WHERE key = 'schema_version';",
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -872,6 +876,9 @@ fn a_version_2_database_gets_the_monitoring_tables() {
             "alice",
         )
         .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .put_milestones(&slug("mali"), &[milestone()], "alice")
+        .unwrap_or_else(|e| panic!("{e}"));
     let version: String = db
         .raw()
         .query_one(
@@ -880,7 +887,7 @@ fn a_version_2_database_gets_the_monitoring_tables() {
         )
         .and_then(|r| r.try_get(0))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(version, "3");
+    assert_eq!(version, "4");
     assert_eq!(broken_at(&db), None);
 }
 
@@ -1097,8 +1104,31 @@ fn monitoring_data_moves_between_backends_unchanged() {
     sqlite
         .put_observations(&[fix], "bob", "rounding")
         .unwrap_or_else(|e| panic!("{e}"));
+    // Milestones whose codes order differently by case and by collation.
+    let milestones: Vec<cairn_core::Milestone> = ["b.1", "A_1", "a-2"]
+        .iter()
+        .map(|c| {
+            cairn_store::conformance::milestone(
+                c,
+                1,
+                "2024-09-30",
+                cairn_core::MilestoneStatus::NotStarted,
+            )
+        })
+        .collect();
+    sqlite
+        .put_milestones(&slug("mali"), &milestones, "alice")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let done = cairn_core::Milestone {
+        status: cairn_core::MilestoneStatus::Done,
+        ..milestones[0].clone()
+    };
+    sqlite
+        .put_milestones(&slug("mali"), &[done], "bob")
+        .unwrap_or_else(|e| panic!("{e}"));
     let from_sqlite = sqlite.dump().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(from_sqlite.observation_history.len(), 6);
+    assert_eq!(from_sqlite.milestone_history.len(), 4);
 
     let store = pg.open();
     store.load(&from_sqlite).unwrap_or_else(|e| panic!("{e}"));
@@ -1108,6 +1138,10 @@ fn monitoring_data_moves_between_backends_unchanged() {
         assert_eq!(
             store.observations(&slug(m)).ok(),
             sqlite.observations(&slug(m)).ok()
+        );
+        assert_eq!(
+            store.milestone_history(&slug(m)).ok(),
+            sqlite.milestone_history(&slug(m)).ok()
         );
     }
 
@@ -1142,5 +1176,83 @@ fn a_value_changed_behind_the_stores_back_is_reported() {
         [
             "mission mali: the history of EG.3.2-27 FY2023 actual {} does not end in its current value"
         ]
+    );
+}
+
+fn milestone() -> cairn_core::Milestone {
+    cairn_store::conformance::milestone(
+        "M-1",
+        1,
+        "2024-01-31",
+        cairn_core::MilestoneStatus::InProgress,
+    )
+}
+
+/// Mission `mali` with milestone M-1, whose status changed once; None without a test server.
+fn with_milestone() -> Option<TestDb> {
+    let db = populated()?;
+    let store = db.open();
+    store
+        .put_milestones(&slug("mali"), &[milestone()], "alice")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let done = cairn_core::Milestone {
+        status: cairn_core::MilestoneStatus::Done,
+        ..milestone()
+    };
+    store
+        .put_milestones(&slug("mali"), &[done], "bob")
+        .unwrap_or_else(|e| panic!("{e}"));
+    Some(db)
+}
+
+#[test]
+fn the_milestone_history_refuses_changes() {
+    let Some(db) = with_milestone() else { return };
+    let mut conn = db.raw();
+    for sql in [
+        "UPDATE milestone_history SET status = 'dropped'",
+        "DELETE FROM milestone_history",
+        "TRUNCATE milestone_history",
+    ] {
+        match conn.batch_execute(sql) {
+            Ok(()) => panic!("{sql} was allowed"),
+            Err(e) => {
+                let msg = e
+                    .as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_default();
+                assert!(msg.contains("milestone history"), "{sql}: {e}");
+            }
+        }
+    }
+}
+
+/// A status changed behind the store's back breaks both the audit digest and the history.
+#[test]
+fn a_milestone_altered_behind_the_stores_back_is_noticed() {
+    let Some(db) = with_milestone() else { return };
+    assert_eq!(broken_at(&db), None);
+    assert_eq!(db.open().integrity().ok(), Some(Vec::new()));
+    db.raw()
+        .batch_execute(
+            "UPDATE milestones SET status = 'delayed',
+                 sheet = replace(sheet, '\"done\"', '\"delayed\"')",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Broken(b) => assert!(
+            b.reason
+                .contains("mission/mali/milestone/M-1 is not in the state"),
+            "{}",
+            b.reason
+        ),
+        Verification::Intact { .. } => panic!("a changed status went unnoticed"),
+    }
+    assert_eq!(
+        db.open().integrity().ok(),
+        Some(vec![
+            "mission mali: the history of milestone M-1 does not end in its current status"
+                .to_string()
+        ])
     );
 }

@@ -4,6 +4,7 @@
 //! so that the CLI and a running server can write at once, and `BEGIN IMMEDIATE` for every
 //! write so that a read-then-write transaction waits for the lock instead of failing.
 
+mod milestones;
 mod monitoring;
 mod read;
 mod write;
@@ -12,11 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use cairn_core::{Indicator, IndicatorCode, Observation};
+use cairn_core::{Indicator, IndicatorCode, Milestone, Observation};
 use cairn_store::{
-    AuditEntry, Commit, Credentials, Dump, Mission, MissionChange, NewRevision, NewSession,
-    NewUser, ObservationChange, PutSummary, Revision, RevisionInfo, SearchQuery, SearchResults,
-    Session, Slug, Store, StoreError, StoredObservation, User, UserChange, Username,
+    AuditEntry, Commit, Credentials, Dump, MilestoneChange, Mission, MissionChange, NewRevision,
+    NewSession, NewUser, ObservationChange, PutSummary, Revision, RevisionInfo, SearchQuery,
+    SearchResults, Session, Slug, Store, StoreError, StoredObservation, User, UserChange, Username,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
@@ -26,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_accounts_search.sql"),
     include_str!("../migrations/0003_monitoring.sql"),
+    include_str!("../migrations/0004_milestones.sql"),
 ];
 
 /// A store over one SQLite file.
@@ -232,6 +234,23 @@ impl Store for SqliteStore {
         indicator: &IndicatorCode,
     ) -> Result<Vec<ObservationChange>, StoreError> {
         monitoring::observation_history(&self.conn(), mission, indicator)
+    }
+
+    fn milestones(&self, mission: &Slug) -> Result<Vec<Milestone>, StoreError> {
+        milestones::milestones(&self.conn(), mission)
+    }
+
+    fn put_milestones(
+        &self,
+        mission: &Slug,
+        list: &[Milestone],
+        actor: &str,
+    ) -> Result<PutSummary, StoreError> {
+        milestones::put_milestones(&mut self.conn(), mission, list, actor)
+    }
+
+    fn milestone_history(&self, mission: &Slug) -> Result<Vec<MilestoneChange>, StoreError> {
+        milestones::milestone_history(&self.conn(), mission)
     }
 
     fn describe(&self) -> String {

@@ -168,7 +168,7 @@ pub fn last_audit(conn: &Connection) -> Result<Option<AuditEntry>, StoreError> {
 
 /// SQLite's own checks, foreign keys, and the store's invariants: revisions numbered 1..n with
 /// the mission pointing at the last, the search index on the latest, every corrected
-/// observation's history ending in its current value.
+/// observation's history ending in its current value, every milestone's in its status.
 pub fn integrity(conn: &Connection) -> Result<Vec<String>, StoreError> {
     let mut problems = Vec::new();
     let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(db_err)?;
@@ -240,6 +240,7 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>, StoreError> {
         ));
     }
     crate::monitoring::integrity(conn, &mut problems)?;
+    crate::milestones::integrity(conn, &mut problems)?;
     Ok(problems)
 }
 
@@ -269,8 +270,11 @@ pub fn dump(conn: &mut Connection) -> Result<Dump, StoreError> {
         indicators: Vec::new(),
         observations: Vec::new(),
         observation_history: Vec::new(),
+        milestones: Vec::new(),
+        milestone_history: Vec::new(),
     };
     crate::monitoring::dump_into(&tx, &mut dump)?;
+    crate::milestones::dump_into(&tx, &mut dump)?;
     tx.commit().map_err(db_err)?;
     Ok(dump)
 }

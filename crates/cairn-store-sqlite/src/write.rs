@@ -283,6 +283,7 @@ pub fn load(conn: &mut Connection, dump: &Dump) -> Result<(), StoreError> {
         put_user(&tx, c, true)?;
     }
     crate::monitoring::load_from(&tx, dump)?;
+    crate::milestones::load_from(&tx, dump)?;
     rebuild_search(&tx)?;
     tx.commit().map_err(db_err)
 }

@@ -273,6 +273,8 @@ fn the_schema_is_what_the_migration_says() {
     for t in [
         "audit",
         "indicators",
+        "milestone_history",
+        "milestones",
         "missions",
         "observation_history",
         "observations",
@@ -300,7 +302,8 @@ fn an_old_database_is_indexed_when_migrated() {
     // Back to what 0001_init.sql alone made.
     rusqlite_conn(&db.path)
         .execute_batch(
-            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+            "DROP TABLE milestone_history; DROP TABLE milestones;
+             DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
              DROP TABLE search_fts; DROP TABLE search; DROP TABLE sessions; DROP TABLE users;
              PRAGMA user_version = 1;",
         )
@@ -316,7 +319,7 @@ fn an_old_database_is_indexed_when_migrated() {
     let version: u32 = rusqlite_conn(&db.path)
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
 }
 
 #[test]
@@ -417,14 +420,15 @@ fn monitored() -> TempDb {
     db
 }
 
-/// A database made before monitoring (schema version 2) gets the new tables when migrated, its
-/// data untouched.
+/// A database made before monitoring (schema version 2) gets the new tables, milestones' too,
+/// when migrated, its data untouched.
 #[test]
 fn a_version_2_database_gets_the_monitoring_tables() {
     let db = populated();
     rusqlite_conn(&db.path)
         .execute_batch(
-            "DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
+            "DROP TABLE milestone_history; DROP TABLE milestones;
+             DROP TABLE observation_history; DROP TABLE observations; DROP TABLE indicators;
              PRAGMA user_version = 2;",
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -446,12 +450,15 @@ fn a_version_2_database_gets_the_monitoring_tables() {
                 "alice",
             )
             .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .put_milestones(&slug("mali"), &[milestone()], "alice")
+            .unwrap_or_else(|e| panic!("{e}"));
         db
     };
     let version: u32 = rusqlite_conn(&db.path)
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     assert_eq!(broken_at(&db), None);
 }
 
@@ -576,4 +583,98 @@ fn a_value_changed_behind_the_stores_back_is_reported() {
             "mission mali: the history of EG.3.2-27 FY2023 actual {} does not end in its current value"
         ]
     );
+}
+
+fn milestone() -> cairn_core::Milestone {
+    cairn_store::conformance::milestone(
+        "M-1",
+        1,
+        "2024-01-31",
+        cairn_core::MilestoneStatus::InProgress,
+    )
+}
+
+/// Mission `mali` with milestone M-1, whose status changed once.
+fn with_milestone() -> TempDb {
+    let db = populated();
+    let store = db.open();
+    store
+        .put_milestones(&slug("mali"), &[milestone()], "alice")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let done = cairn_core::Milestone {
+        status: cairn_core::MilestoneStatus::Done,
+        ..milestone()
+    };
+    store
+        .put_milestones(&slug("mali"), &[done], "bob")
+        .unwrap_or_else(|e| panic!("{e}"));
+    db
+}
+
+#[test]
+fn the_milestone_history_refuses_changes() {
+    let db = with_milestone();
+    let conn = rusqlite_conn(&db.path);
+    for sql in [
+        "UPDATE milestone_history SET status = 'dropped'",
+        "DELETE FROM milestone_history",
+    ] {
+        match conn.execute_batch(sql) {
+            Ok(()) => panic!("{sql} was allowed"),
+            Err(e) => assert!(e.to_string().contains("milestone history"), "{sql}: {e}"),
+        }
+    }
+}
+
+/// A status changed behind the store's back breaks both the audit digest and the history.
+#[test]
+fn a_milestone_altered_behind_the_stores_back_is_noticed() {
+    let db = with_milestone();
+    assert_eq!(broken_at(&db), None);
+    assert_eq!(db.open().integrity().ok(), Some(Vec::new()));
+    rusqlite_conn(&db.path)
+        .execute_batch(
+            "UPDATE milestones SET status = 'delayed',
+                 sheet = replace(sheet, '\"done\"', '\"delayed\"')",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    match verify(&db.open()).unwrap_or_else(|e| panic!("{e}")) {
+        Verification::Broken(b) => assert!(
+            b.reason
+                .contains("mission/mali/milestone/M-1 is not in the state"),
+            "{}",
+            b.reason
+        ),
+        Verification::Intact { .. } => panic!("a changed status went unnoticed"),
+    }
+    assert_eq!(
+        db.open().integrity().ok(),
+        Some(vec![
+            "mission mali: the history of milestone M-1 does not end in its current status"
+                .to_string()
+        ])
+    );
+}
+
+/// Each setting must name the status before it, and none may be missing.
+#[test]
+fn a_milestone_history_with_a_gap_or_a_wrong_previous_is_reported() {
+    let problem =
+        "mission mali: the history of milestone M-1 does not end in its current status".to_string();
+    for sql in [
+        // Still ending in `done`, but claiming to replace `delayed`, which it never was.
+        "INSERT INTO milestone_history VALUES ('mali', 'M-1', 2, 'done', 'delayed', 'x', 'eve')",
+        // Ending in `done` after a missing setting 2.
+        "INSERT INTO milestone_history VALUES ('mali', 'M-1', 3, 'done', NULL, 'x', 'eve')",
+    ] {
+        let db = with_milestone();
+        rusqlite_conn(&db.path)
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            db.open().integrity().ok(),
+            Some(vec![problem.clone()]),
+            "{sql}"
+        );
+    }
 }

@@ -5,8 +5,9 @@ use std::sync::{Arc, Barrier};
 
 use cairn_core::indicator::{Frequency, IndicatorType, IndicatorUnit, Marking, Measure};
 use cairn_core::{
-    Direction, ElementId, Goal, Indicator, IndicatorCode, ManagementObjective, Number, Objective,
-    Observation, ObservationKind, Period, Role, Strategy, StrategyKind,
+    Direction, ElementId, Goal, Indicator, IndicatorCode, ManagementObjective, Milestone,
+    MilestoneStatus, Number, Objective, Observation, ObservationKind, Period, Role, Strategy,
+    StrategyKind,
 };
 use chrono::{DateTime, Utc};
 
@@ -2055,6 +2056,308 @@ pub fn dump_and_load_carry_monitoring(a: &dyn Store, b: &dyn Store) {
     assert_eq!(old.revisions, dump.revisions);
 }
 
+// Milestones.
+
+/// A milestone of element `e<element>` without a note.
+pub fn milestone(code_: &str, element: u32, due: &str, status: MilestoneStatus) -> Milestone {
+    Milestone {
+        code: code_.parse().unwrap_or_else(|e| panic!("{e}")),
+        element: ElementId(element),
+        title: format!("Milestone {code_}"),
+        due: due.parse().unwrap_or_else(|e| panic!("{due}: {e}")),
+        status,
+        note: None,
+        marking: Marking::Sbu,
+    }
+}
+
+fn milestones(store: &dyn Store, mission: &str) -> Vec<Milestone> {
+    store
+        .milestones(&slug(mission))
+        .unwrap_or_else(|e| panic!("milestones of {mission}: {e}"))
+}
+
+fn put_milestones(store: &dyn Store, mission: &str, list: &[Milestone], actor: &str) -> PutSummary {
+    store
+        .put_milestones(&slug(mission), list, actor)
+        .unwrap_or_else(|e| panic!("put milestones: {e}"))
+}
+
+/// Status settings as (code, status, previous, actor).
+fn statuses(
+    store: &dyn Store,
+    mission: &str,
+) -> Vec<(String, MilestoneStatus, Option<MilestoneStatus>, String)> {
+    store
+        .milestone_history(&slug(mission))
+        .unwrap_or_else(|e| panic!("milestone history of {mission}: {e}"))
+        .into_iter()
+        .map(|c| {
+            assert_eq!(c.mission.as_str(), mission);
+            (c.code.to_string(), c.status, c.previous, c.actor)
+        })
+        .collect()
+}
+
+pub fn milestones_are_upserted_by_code_and_their_statuses_kept(store: &dyn Store) {
+    use MilestoneStatus::*;
+    commit(
+        store,
+        new_revision("mali", None, strategy(&["Calm."]), "first"),
+    );
+    let calendar = milestone("M-CALENDAR", 2, "2024-02-04", InProgress);
+    let ssr = milestone("M-SSR", 3, "2023-09-30", NotStarted);
+    assert_eq!(
+        put_milestones(store, "mali", &[ssr.clone(), calendar.clone()], "alice"),
+        summary(2, 0, 0)
+    );
+    assert_eq!(
+        milestones(store, "mali"),
+        [calendar.clone(), ssr.clone()],
+        "by code"
+    );
+    // Again: one unchanged, one whose status and note change, one new.
+    let calendar2 = Milestone {
+        status: Delayed,
+        note: Some("Postponed by decree".into()),
+        ..calendar.clone()
+    };
+    let coop = Milestone {
+        marking: Marking::Public,
+        note: Some("Tabletop exercise".into()),
+        ..milestone("M-COOP", 5, "2022-10-01", Done)
+    };
+    assert_eq!(
+        put_milestones(
+            store,
+            "mali",
+            &[ssr.clone(), calendar2.clone(), coop.clone()],
+            "bob"
+        ),
+        summary(1, 1, 1)
+    );
+    assert_eq!(
+        milestones(store, "mali"),
+        [calendar2.clone(), coop.clone(), ssr.clone()]
+    );
+    // A new title or due date is a change, audited, but not a new status.
+    let ssr2 = Milestone {
+        title: "Security sector review launched".into(),
+        due: "2024-03-31".parse().unwrap_or_else(|e| panic!("{e}")),
+        ..ssr.clone()
+    };
+    assert_eq!(
+        put_milestones(store, "mali", std::slice::from_ref(&ssr2), "carol"),
+        summary(0, 1, 0)
+    );
+    // A code given twice in a batch is taken in order: both changes of status are kept.
+    let coop_dropped = Milestone {
+        status: Dropped,
+        ..coop.clone()
+    };
+    let coop_done = Milestone {
+        note: Some("Done after all".into()),
+        ..coop.clone()
+    };
+    assert_eq!(
+        put_milestones(store, "mali", &[coop_dropped, coop_done.clone()], "dan"),
+        summary(0, 2, 0)
+    );
+    assert_eq!(
+        milestones(store, "mali"),
+        [calendar2.clone(), coop_done.clone(), ssr2.clone()]
+    );
+    let who = |s: &str| s.to_string();
+    assert_eq!(
+        statuses(store, "mali"),
+        [
+            (who("M-CALENDAR"), InProgress, None, who("alice")),
+            (who("M-CALENDAR"), Delayed, Some(InProgress), who("bob")),
+            (who("M-COOP"), Done, None, who("bob")),
+            (who("M-COOP"), Dropped, Some(Done), who("dan")),
+            (who("M-COOP"), Done, Some(Dropped), who("dan")),
+            (who("M-SSR"), NotStarted, None, who("alice")),
+        ]
+    );
+    let log = store.audit_log().unwrap_or_default();
+    let rows: Vec<(&str, &str, &str)> = log
+        .iter()
+        .skip(1)
+        .map(|e| (e.actor.as_str(), e.action.as_str(), e.object.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("alice", "milestone.add", "mission/mali/milestone/M-SSR"),
+            (
+                "alice",
+                "milestone.add",
+                "mission/mali/milestone/M-CALENDAR"
+            ),
+            (
+                "bob",
+                "milestone.update",
+                "mission/mali/milestone/M-CALENDAR"
+            ),
+            ("bob", "milestone.add", "mission/mali/milestone/M-COOP"),
+            ("carol", "milestone.update", "mission/mali/milestone/M-SSR"),
+            ("dan", "milestone.update", "mission/mali/milestone/M-COOP"),
+            ("dan", "milestone.update", "mission/mali/milestone/M-COOP"),
+        ]
+    );
+    let digest = |m: &Milestone| Some(crate::plan::milestone_digest(m));
+    assert_eq!(
+        (log[3].before.clone(), log[3].after.clone()),
+        (digest(&calendar), digest(&calendar2))
+    );
+    assert_eq!(log[7].after, digest(&coop_done));
+    // Unchanged, all of them: nothing is written.
+    assert_eq!(
+        put_milestones(store, "mali", &[ssr2, coop_done], "erin"),
+        summary(0, 0, 2)
+    );
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+    assert_eq!(statuses(store, "mali").len(), 6);
+    // An unknown mission is refused, and nothing is written.
+    match store.put_milestones(&slug("nowhere"), &[calendar], "alice") {
+        Err(StoreError::UnknownMission(m)) => assert_eq!(m.as_str(), "nowhere"),
+        other => panic!("expected UnknownMission, got {other:?}"),
+    }
+    assert_eq!(milestones(store, "nowhere"), []);
+    assert_eq!(statuses(store, "nowhere"), []);
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+    assert!(matches!(
+        crate::verify(store),
+        Ok(Verification::Intact { entries: 8, .. })
+    ));
+    assert_eq!(store.integrity().ok(), Some(Vec::new()));
+}
+
+pub fn a_milestone_batch_with_a_fault_writes_nothing(store: &dyn Store) {
+    use MilestoneStatus::*;
+    commit(
+        store,
+        new_revision("mali", None, strategy(&["Calm."]), "first"),
+    );
+    let first = milestone("M-1", 2, "2024-01-31", InProgress);
+    put_milestones(store, "mali", std::slice::from_ref(&first), "alice");
+    let (current, h, log) = (
+        milestones(store, "mali"),
+        statuses(store, "mali"),
+        store.audit_log().unwrap_or_default(),
+    );
+    let changed = Milestone {
+        status: Done,
+        ..first
+    };
+    let far = Milestone {
+        due: chrono::NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap_or_default(),
+        ..milestone("M-2", 2, "2024-01-31", NotStarted)
+    };
+    match store.put_milestones(&slug("mali"), &[changed.clone(), far], "bob") {
+        Err(e @ StoreError::Invalid(_)) => {
+            assert!(e.is_input_fault());
+            let msg = e.to_string();
+            assert!(
+                msg.contains("M-2 of mission mali: the due date +10000-01-01 is outside years"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    // An actor a backend cannot store.
+    assert!(matches!(
+        store.put_milestones(&slug("mali"), &[changed], "b\0b"),
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(milestones(store, "mali"), current);
+    assert_eq!(statuses(store, "mali"), h);
+    assert_eq!(store.audit_log().unwrap_or_default(), log);
+}
+
+/// Milestones and their statuses survive a dump (through its JSON) and a load, exactly; a
+/// format 3 dump reads with none. `a` is used, `b` is empty.
+pub fn dump_and_load_carry_milestones(a: &dyn Store, b: &dyn Store) {
+    use MilestoneStatus::*;
+    for m in ["mali", "niger"] {
+        commit(a, new_revision(m, None, strategy(&["Calm."]), "first"));
+    }
+    let x = milestone("M-X", 2, "2024-01-31", NotStarted);
+    // Any text, NUL included: it is stored inside the milestone's JSON.
+    let y = Milestone {
+        note: Some("Élections: \"report\"\0".into()),
+        ..milestone("b.1", 3, "0999-12-31", InProgress)
+    };
+    put_milestones(a, "mali", &[x.clone(), y.clone()], "alice");
+    put_milestones(a, "niger", std::slice::from_ref(&x), "alice");
+    let x_late = Milestone {
+        status: Delayed,
+        ..x.clone()
+    };
+    put_milestones(a, "mali", std::slice::from_ref(&x_late), "bob");
+    let dump = a.dump().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dump.format, crate::DUMP_FORMAT);
+    assert_eq!(
+        (dump.milestones.len(), dump.milestone_history.len()),
+        (3, 4)
+    );
+    let json = serde_json::to_string(&dump).unwrap_or_else(|e| panic!("{e}"));
+    let read: crate::Dump = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read, dump);
+    // History of a milestone the dump does not hold is refused, and nothing is loaded.
+    let mut torn = read.clone();
+    torn.milestones.retain(|m| m.mission.as_str() != "niger");
+    match b.load(&torn) {
+        Err(e @ StoreError::Invalid(_)) => assert!(e.to_string().contains("niger"), "{e}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(b.missions().ok(), Some(Vec::new()));
+    b.load(&read).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.dump().ok(), Some(dump.clone()));
+    for m in ["mali", "niger"] {
+        assert_eq!(milestones(b, m), milestones(a, m));
+        assert_eq!(
+            b.milestone_history(&slug(m)).ok(),
+            a.milestone_history(&slug(m)).ok()
+        );
+    }
+    assert_eq!(crate::verify(b).ok(), crate::verify(a).ok());
+    assert!(matches!(crate::verify(b), Ok(Verification::Intact { .. })));
+    assert_eq!(b.integrity().ok(), Some(Vec::new()));
+    // The loaded store goes on: a change of status lands after the loaded history.
+    let x_done = Milestone {
+        status: Done,
+        ..x_late
+    };
+    assert_eq!(
+        put_milestones(b, "mali", &[x_done], "carol"),
+        summary(0, 1, 0)
+    );
+    let mut who = statuses(b, "mali");
+    who.retain(|(code, ..)| code == "M-X");
+    assert_eq!(
+        who,
+        [
+            ("M-X".into(), NotStarted, None, "alice".into()),
+            ("M-X".into(), Delayed, Some(NotStarted), "bob".into()),
+            ("M-X".into(), Done, Some(Delayed), "carol".into()),
+        ]
+    );
+    assert_eq!(b.integrity().ok(), Some(Vec::new()));
+
+    // A format 3 dump (before milestones) has neither field.
+    let mut value = serde_json::to_value(&dump).unwrap_or_else(|e| panic!("{e}"));
+    if let Some(o) = value.as_object_mut() {
+        for field in ["milestones", "milestone_history"] {
+            o.remove(field);
+        }
+        o.insert("format".into(), 3.into());
+    }
+    let old: crate::Dump = serde_json::from_value(value).unwrap_or_else(|e| panic!("{e}"));
+    assert!(old.milestones.is_empty() && old.milestone_history.is_empty());
+    assert_eq!(old.revisions, dump.revisions);
+}
+
 /// Writers racing from the same base: exactly one wins, the rest are refused, nothing is lost.
 pub fn concurrent_writers_lose_nothing(make: &dyn Fn() -> Box<dyn Store>) {
     let first = make();
@@ -2438,6 +2741,27 @@ macro_rules! conformance_suite {
                 return;
             };
             $crate::conformance::dump_and_load_carry_monitoring(&*a(), &*b());
+        }
+        #[test]
+        fn milestones_are_upserted_by_code_and_their_statuses_kept() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::milestones_are_upserted_by_code_and_their_statuses_kept(&*open());
+        }
+        #[test]
+        fn a_milestone_batch_with_a_fault_writes_nothing() {
+            let Some(open) = __conformance_database() else {
+                return;
+            };
+            $crate::conformance::a_milestone_batch_with_a_fault_writes_nothing(&*open());
+        }
+        #[test]
+        fn dump_and_load_carry_milestones() {
+            let (Some(a), Some(b)) = (__conformance_database(), __conformance_database()) else {
+                return;
+            };
+            $crate::conformance::dump_and_load_carry_milestones(&*a(), &*b());
         }
         #[test]
         fn concurrent_writers_lose_nothing() {

@@ -1,7 +1,7 @@
 //! Cairn's memory. Missions, their strategy revisions (immutable, numbered 1, 2, 3 … per
 //! mission), accounts and their sessions, a full-text index of every mission's latest revision,
-//! indicators with their baselines, targets and actuals (and every correction of them), and an
-//! append-only, hash-chained audit trail, behind one [`Store`] trait that every backend
+//! indicators with their baselines, targets and actuals (and every correction of them),
+//! milestones with every status they have had, and an append-only, hash-chained audit trail, behind one [`Store`] trait that every backend
 //! implements and proves with the [`conformance`] suite.
 //!
 //! The trait is synchronous: SQLite is, and callers in async code (the server) run store calls
@@ -10,18 +10,20 @@
 pub mod accounts;
 pub mod audit;
 pub mod conformance;
+pub mod milestones;
 pub mod monitoring;
 pub mod plan;
 pub mod search;
 mod types;
 
-use cairn_core::{Indicator, IndicatorCode, Observation};
+use cairn_core::{Indicator, IndicatorCode, Milestone, MilestoneCode, Observation};
 use chrono::{DateTime, Utc};
 
 pub use accounts::{
     Credentials, NewSession, NewUser, Session, User, UserChange, UserUpdate, Username,
 };
 pub use audit::{AuditEntry, ChainBreak, NewAuditEntry};
+pub use milestones::{MilestoneChange, StoredMilestone};
 pub use monitoring::{ObservationChange, PutSummary, StoredIndicator, StoredObservation};
 pub use search::{Fragment, SearchHit, SearchQuery, SearchResults, terms};
 pub use types::*;
@@ -150,14 +152,35 @@ pub trait Store: Send + Sync {
         indicator: &IndicatorCode,
     ) -> Result<Vec<ObservationChange>, StoreError>;
 
+    /// A mission's milestones, by code (none for a mission that does not exist).
+    fn milestones(&self, mission: &Slug) -> Result<Vec<Milestone>, StoreError>;
+
+    /// Adds or replaces a mission's milestones by code, in one transaction
+    /// ([`StoreError::UnknownMission`] when there is no such mission, and nothing is written),
+    /// as [`plan::put_milestones`] decides: each milestone added or changed is audited
+    /// `milestone.add` or `milestone.update` (object `mission/<slug>/milestone/<code>`, after:
+    /// the digest of its JSON); a new milestone's status and each change of status go to its
+    /// history with `actor`; an unchanged one writes nothing.
+    fn put_milestones(
+        &self,
+        mission: &Slug,
+        milestones: &[Milestone],
+        actor: &str,
+    ) -> Result<PutSummary, StoreError>;
+
+    /// Every status the mission's milestones have had, by code, each milestone's oldest first
+    /// (empty for a mission that does not exist).
+    fn milestone_history(&self, mission: &Slug) -> Result<Vec<MilestoneChange>, StoreError>;
+
     /// The name of the backend and where its data lives, with any password removed.
     fn describe(&self) -> String;
 }
 
-/// Checks the audit chain, that every revision has its entry, and that every account and every
-/// indicator is in the state its newest `user.*` or `indicator.*` entry recorded (so a role or a
-/// reference sheet changed behind the store's back is noticed). Observations are covered by the
-/// chain only: their `data.put` entries digest whole batches.
+/// Checks the audit chain, that every revision has its entry, and that every account, indicator
+/// and milestone is in the state its newest `user.*`, `indicator.*` or `milestone.*` entry
+/// recorded (so a role, a reference sheet or a status changed behind the store's back is
+/// noticed). Observations are covered by the chain only: their `data.put` entries digest whole
+/// batches.
 pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
     let entries = store.audit_log()?;
     if let Some(b) = audit::verify_chain(&entries) {
@@ -165,7 +188,8 @@ pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
     }
     // The chain alone cannot show that its newest entries were cut off: every revision must be
     // accounted for by an entry whose after-digest is that revision's digest.
-    for m in store.missions()? {
+    let missions = store.missions()?;
+    for m in &missions {
         for info in store.history(&m.slug)? {
             let object = revision_object(&m.slug, info.rev);
             let found = entries
@@ -181,65 +205,89 @@ pub fn verify(store: &dyn Store) -> Result<Verification, StoreError> {
             }
         }
     }
-    // Each account's newest `user.*` entry, by object, in one pass.
-    let mut recorded: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
-    for e in entries.iter().filter(|e| e.action.starts_with("user.")) {
-        recorded.insert(e.object.as_str(), e.after.as_deref());
-    }
-    let next_seq = entries.last().map_or(0, |e| e.seq) + 1;
-    for user in store.users()? {
-        let object = user_object(&user.username);
-        let digest = plan::user_digest(&user);
-        if recorded.remove(object.as_str()) != Some(Some(digest.as_str())) {
-            return Ok(Verification::Broken(ChainBreak {
-                seq: next_seq,
-                reason: format!(
-                    "{object} is not in the state its last audit entry recorded: the account was altered outside Cairn or entries were deleted"
-                ),
-            }));
-        }
-    }
-    if let Some(object) = recorded.keys().next() {
-        return Ok(Verification::Broken(ChainBreak {
-            seq: next_seq,
-            reason: format!(
-                "{object} has audit entries but no account: it was deleted outside Cairn (accounts are disabled, never deleted)"
-            ),
-        }));
-    }
-    // Likewise each indicator against its newest `indicator.*` entry.
-    let mut recorded: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
-    for e in entries
+    let users = store
+        .users()?
         .iter()
-        .filter(|e| e.action.starts_with("indicator."))
-    {
-        recorded.insert(e.object.as_str(), e.after.as_deref());
-    }
-    for m in store.missions()? {
-        for indicator in store.indicators(&m.slug)? {
-            let object = indicator_object(&m.slug, &indicator.code);
-            let digest = plan::indicator_digest(&indicator);
-            if recorded.remove(object.as_str()) != Some(Some(digest.as_str())) {
-                return Ok(Verification::Broken(ChainBreak {
-                    seq: next_seq,
-                    reason: format!(
-                        "{object} is not in the state its last audit entry recorded: the indicator was altered outside Cairn or entries were deleted"
-                    ),
-                }));
-            }
+        .map(|u| (user_object(&u.username), plan::user_digest(u)))
+        .collect();
+    let mut indicators = Vec::new();
+    let mut milestones = Vec::new();
+    for m in &missions {
+        for i in store.indicators(&m.slug)? {
+            indicators.push((
+                indicator_object(&m.slug, &i.code),
+                plan::indicator_digest(&i),
+            ));
+        }
+        for x in store.milestones(&m.slug)? {
+            milestones.push((
+                milestone_object(&m.slug, &x.code),
+                plan::milestone_digest(&x),
+            ));
         }
     }
-    if let Some(object) = recorded.keys().next() {
-        return Ok(Verification::Broken(ChainBreak {
-            seq: next_seq,
-            reason: format!(
-                "{object} has audit entries but no indicator: it was deleted outside Cairn (indicators are never deleted)"
-            ),
-        }));
+    let checks = [
+        (
+            "user.",
+            users,
+            "account",
+            "accounts are disabled, never deleted",
+        ),
+        (
+            "indicator.",
+            indicators,
+            "indicator",
+            "indicators are never deleted",
+        ),
+        (
+            "milestone.",
+            milestones,
+            "milestone",
+            "milestones are dropped, never deleted",
+        ),
+    ];
+    for (prefix, current, noun, never) in checks {
+        if let Some(b) = latest_states(&entries, prefix, current, noun, never) {
+            return Ok(Verification::Broken(b));
+        }
     }
     Ok(Verification::Intact {
         entries: entries.len(),
         head: entries.last().map(|e| e.hash.clone()),
+    })
+}
+
+/// Whether each of `current` (object, digest of its state) is in the state its newest entry
+/// whose action starts with `prefix` recorded, and whether every object such entries name
+/// still exists; the first that is not, as a break after the last entry.
+fn latest_states(
+    entries: &[AuditEntry],
+    prefix: &str,
+    current: Vec<(String, String)>,
+    noun: &str,
+    never: &str,
+) -> Option<ChainBreak> {
+    let seq = entries.last().map_or(0, |e| e.seq) + 1;
+    // Each object's newest entry, in one pass.
+    let mut recorded: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
+    for e in entries.iter().filter(|e| e.action.starts_with(prefix)) {
+        recorded.insert(e.object.as_str(), e.after.as_deref());
+    }
+    for (object, digest) in &current {
+        if recorded.remove(object.as_str()) != Some(Some(digest.as_str())) {
+            return Some(ChainBreak {
+                seq,
+                reason: format!(
+                    "{object} is not in the state its last audit entry recorded: the {noun} was altered outside Cairn or entries were deleted"
+                ),
+            });
+        }
+    }
+    recorded.keys().next().map(|object| ChainBreak {
+        seq,
+        reason: format!(
+            "{object} has audit entries but no {noun}: it was deleted outside Cairn ({never})"
+        ),
     })
 }
 
@@ -261,6 +309,11 @@ pub fn user_object(username: &Username) -> String {
 /// How audit entries name an indicator: `mission/mali/indicator/EG.3.2-27`.
 pub fn indicator_object(slug: &Slug, code: &IndicatorCode) -> String {
     format!("mission/{slug}/indicator/{code}")
+}
+
+/// How audit entries name a milestone: `mission/mali/milestone/M-ELECTIONS`.
+pub fn milestone_object(slug: &Slug, code: &MilestoneCode) -> String {
+    format!("mission/{slug}/milestone/{code}")
 }
 
 /// How audit entries name a mission's observations: `mission/mali/data`.

@@ -1,17 +1,20 @@
 //! The decisions every backend makes the same way inside its write transaction: whether a
 //! write is stale, whether it changes anything, and what it records — for revisions, mission
-//! settings, accounts and sessions, indicators and observations.
+//! settings, accounts and sessions, indicators, observations and milestones.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use cairn_core::{Indicator, IndicatorCode, Observation, Period, identity};
+use cairn_core::{
+    Indicator, IndicatorCode, Milestone, MilestoneCode, Observation, Period, identity,
+};
 use chrono::{DateTime, Utc};
 
+use crate::milestones::MilestoneChange;
 use crate::{
     Commit, Conflict, Credentials, Mission, MissionChange, NewAuditEntry, NewRevision, NewSession,
     NewUser, PutSummary, Revision, RevisionInfo, Slug, StoreError, User, UserChange, UserUpdate,
-    Username, content_digest, data_object, indicator_object, mission_object, revision_object,
-    user_object,
+    Username, content_digest, data_object, indicator_object, milestone_object, mission_object,
+    revision_object, user_object,
 };
 
 /// What a commit writes, decided from what the transaction read.
@@ -340,22 +343,125 @@ pub fn session_end(username: &Username, actor: &str, now: DateTime<Utc>) -> NewA
 
 // Indicators and observations.
 
-/// The digest of an indicator as its audit entries record it: SHA-256 of its JSON (what the
+/// The digest of a stored thing as its audit entries record it: SHA-256 of its JSON (what the
 /// store keeps).
-pub fn indicator_digest(indicator: &Indicator) -> String {
+fn json_digest(value: &impl serde::Serialize) -> String {
     use sha2::{Digest, Sha256};
-    let json = serde_json::to_vec(indicator).unwrap_or_default();
+    let json = serde_json::to_vec(value).unwrap_or_default();
     format!("{:x}", Sha256::digest(&json))
 }
 
-/// What an upsert of indicators writes.
+/// The digest of an indicator as its audit entries record it.
+pub fn indicator_digest(indicator: &Indicator) -> String {
+    json_digest(indicator)
+}
+
+/// The digest of a milestone as its audit entries record it.
+pub fn milestone_digest(milestone: &Milestone) -> String {
+    json_digest(milestone)
+}
+
+/// What an upsert by code (of indicators or milestones) writes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IndicatorPlan {
-    /// Each indicator to store, and whether it is new (else it replaces the stored one).
-    pub writes: Vec<(Indicator, bool)>,
-    /// One entry per indicator written, in the order given.
+pub struct UpsertPlan<T> {
+    /// Each thing to store, and whether it is new (else it replaces the stored one).
+    pub writes: Vec<(T, bool)>,
+    /// One entry per thing added or changed, in the order given.
     pub audit: Vec<NewAuditEntry>,
     pub summary: PutSummary,
+}
+
+/// What an upsert of indicators writes.
+pub type IndicatorPlan = UpsertPlan<Indicator>;
+
+/// Something a mission keeps by code, upserted and audited one by one.
+trait Coded: serde::Serialize + Clone {
+    type Code: Eq + std::hash::Hash + Clone;
+    /// The audit actions' prefix: `indicator` → `indicator.add`, `indicator.update`.
+    const KIND: &'static str;
+    fn code(&self) -> &Self::Code;
+    /// How audit entries name it.
+    fn object(&self, mission: &Slug) -> String;
+}
+
+impl Coded for Indicator {
+    type Code = IndicatorCode;
+    const KIND: &'static str = "indicator";
+    fn code(&self) -> &IndicatorCode {
+        &self.code
+    }
+    fn object(&self, mission: &Slug) -> String {
+        indicator_object(mission, &self.code)
+    }
+}
+
+impl Coded for Milestone {
+    type Code = MilestoneCode;
+    const KIND: &'static str = "milestone";
+    fn code(&self) -> &MilestoneCode {
+        &self.code
+    }
+    fn object(&self, mission: &Slug) -> String {
+        milestone_object(mission, &self.code)
+    }
+}
+
+/// Decides an upsert by code from what the mission holds. The batch is taken in order, so a
+/// code given twice is added, then updated; unchanged things write nothing. `changed` is told
+/// of each addition (`before` None) and change, in order.
+fn upsert<T: Coded>(
+    mission: &Slug,
+    current: Vec<T>,
+    things: &[T],
+    actor: &str,
+    now: DateTime<Utc>,
+    mut changed: impl FnMut(Option<&T>, &T),
+) -> UpsertPlan<T> {
+    let mut held: HashMap<T::Code, (T, String)> = current
+        .into_iter()
+        .map(|t| {
+            let digest = json_digest(&t);
+            (t.code().clone(), (t, digest))
+        })
+        .collect();
+    let mut plan: UpsertPlan<T> = UpsertPlan {
+        writes: Vec::new(),
+        audit: Vec::new(),
+        summary: PutSummary::default(),
+    };
+    for thing in things {
+        let digest = json_digest(thing);
+        let before = held.insert(thing.code().clone(), (thing.clone(), digest.clone()));
+        if before.as_ref().map(|(_, d)| d.as_str()) == Some(digest.as_str()) {
+            plan.summary.unchanged += 1;
+            continue;
+        }
+        changed(before.as_ref().map(|(t, _)| t), thing);
+        let create = before.is_none();
+        if create {
+            plan.summary.added += 1;
+        } else {
+            plan.summary.updated += 1;
+        }
+        plan.audit.push(NewAuditEntry {
+            at: now,
+            actor: actor.to_string(),
+            action: format!("{}.{}", T::KIND, if create { "add" } else { "update" }),
+            object: thing.object(mission),
+            before: before.map(|(_, d)| d),
+            after: Some(digest),
+        });
+        // A code given twice is written once, as it ends up.
+        match plan
+            .writes
+            .iter_mut()
+            .find(|(w, _)| w.code() == thing.code())
+        {
+            Some(w) => w.0 = thing.clone(),
+            None => plan.writes.push((thing.clone(), create)),
+        }
+    }
+    plan
 }
 
 /// Decides an upsert of a mission's indicators by code from what the mission holds (`current`,
@@ -370,52 +476,65 @@ pub fn put_indicators(
 ) -> Result<IndicatorPlan, StoreError> {
     let current = current.ok_or_else(|| StoreError::UnknownMission(mission.clone()))?;
     check_batch_text(actor, "")?;
-    let mut digests: HashMap<IndicatorCode, String> = current
+    Ok(upsert(mission, current, indicators, actor, now, |_, _| {}))
+}
+
+/// What an upsert of milestones writes: the milestones, and each status they take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MilestonePlan {
+    pub upsert: UpsertPlan<Milestone>,
+    /// Status settings to append, each with its number among its milestone's settings (0 for
+    /// a new milestone's first).
+    pub history: Vec<(u32, MilestoneChange)>,
+}
+
+/// Decides an upsert of a mission's milestones by code, like [`put_indicators`], from the
+/// mission's milestones and how many status settings each has (`current`, None when there is
+/// no such mission). A new milestone's status and every change of status are appended to the
+/// history with `actor` and `now`; changes of other fields are audited only. Refuses a
+/// milestone due outside years 0000 to 9999 (a CSV could not say it).
+pub fn put_milestones(
+    mission: &Slug,
+    current: Option<(Vec<Milestone>, HashMap<MilestoneCode, u32>)>,
+    milestones: &[Milestone],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<MilestonePlan, StoreError> {
+    let (current, mut settings) =
+        current.ok_or_else(|| StoreError::UnknownMission(mission.clone()))?;
+    check_batch_text(actor, "")?;
+    // Title and note are stored inside the milestone's JSON, where any character is escaped.
+    if let Some(m) = milestones
         .iter()
-        .map(|i| (i.code.clone(), indicator_digest(i)))
-        .collect();
-    let mut plan = IndicatorPlan {
-        writes: Vec::new(),
-        audit: Vec::new(),
-        summary: PutSummary::default(),
-    };
-    for indicator in indicators {
-        let digest = indicator_digest(indicator);
-        let before = digests.insert(indicator.code.clone(), digest.clone());
-        if before.as_deref() == Some(digest.as_str()) {
-            plan.summary.unchanged += 1;
-            continue;
-        }
-        let create = before.is_none();
-        if create {
-            plan.summary.added += 1;
-        } else {
-            plan.summary.updated += 1;
-        }
-        plan.audit.push(NewAuditEntry {
-            at: now,
-            actor: actor.to_string(),
-            action: if create {
-                "indicator.add"
-            } else {
-                "indicator.update"
-            }
-            .into(),
-            object: indicator_object(mission, &indicator.code),
-            before,
-            after: Some(digest),
-        });
-        // A code given twice is written once, as it ends up.
-        match plan
-            .writes
-            .iter_mut()
-            .find(|(w, _)| w.code == indicator.code)
-        {
-            Some(w) => w.0 = indicator.clone(),
-            None => plan.writes.push((indicator.clone(), create)),
-        }
+        .find(|m| !(0..=9999).contains(&chrono::Datelike::year(&m.due)))
+    {
+        return Err(StoreError::Invalid(format!(
+            "milestone {} of mission {mission}: the due date {} is outside years 0000 to 9999; \
+             nothing was written",
+            m.code, m.due
+        )));
     }
-    Ok(plan)
+    let mut history = Vec::new();
+    let upsert = upsert(mission, current, milestones, actor, now, |before, after| {
+        let previous = before.map(|b| b.status);
+        if previous == Some(after.status) {
+            return;
+        }
+        let n = settings.entry(after.code.clone()).or_insert(0);
+        history.push((
+            *n,
+            MilestoneChange {
+                mission: mission.clone(),
+                code: after.code.clone(),
+                status: after.status,
+                previous,
+                at: now,
+                actor: actor.to_string(),
+            },
+        ));
+        *n += 1;
+    });
+    Ok(MilestonePlan { upsert, history })
 }
 
 /// Checks a batch of observations before anything is written: every row's mission exists

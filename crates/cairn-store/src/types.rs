@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::Username;
 use crate::accounts::Credentials;
 use crate::audit::ChainBreak;
+use crate::milestones::{MilestoneChange, StoredMilestone};
 use crate::monitoring::{ObservationChange, StoredIndicator, StoredObservation};
 
 /// A mission's short name: lower-case letters, digits and hyphens (`mali`, `burkina-faso`).
@@ -312,11 +313,17 @@ pub struct Dump {
     /// Every value ever set, oldest first (format 3).
     #[serde(default)]
     pub observation_history: Vec<ObservationChange>,
+    /// Every mission's milestones, by mission and code (format 4; earlier formats have none).
+    #[serde(default)]
+    pub milestones: Vec<StoredMilestone>,
+    /// Every status each milestone has had, by mission and code, each oldest first (format 4).
+    #[serde(default)]
+    pub milestone_history: Vec<MilestoneChange>,
 }
 
 /// The dump format this build writes; it reads this one and every earlier one (1: no users;
-/// 2: no indicators or observations).
-pub const DUMP_FORMAT: u32 = 3;
+/// 2: no indicators or observations; 3: no milestones).
+pub const DUMP_FORMAT: u32 = 4;
 
 /// The outcome of checking the audit trail.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,10 @@
 //! What each subcommand does: `document` reads files, `store` works on missions and
-//! revisions, `admin` on the audit trail and the database.
+//! revisions, `monitoring` on indicators and their data, `milestones` on milestones, `admin`
+//! on the audit trail and the database.
 
 mod admin;
 mod document;
+mod milestones;
 mod monitoring;
 mod serve;
 mod store;
@@ -11,7 +13,7 @@ mod users;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::args::{Cli, Command, DataCommand, IndicatorCommand};
+use crate::args::{Cli, Command, DataCommand, IndicatorCommand, MilestoneCommand};
 use crate::input::Failure;
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
@@ -108,6 +110,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             } => monitoring::history(&g, &mission, &indicator, json),
             DataCommand::Export { mission, output } => {
                 monitoring::export_data(&g, mission.as_deref(), output.as_deref())
+            }
+        },
+        Command::Milestone { command } => match command {
+            MilestoneCommand::Import { file, dry_run } => milestones::import(&g, &file, dry_run),
+            MilestoneCommand::Export { mission, output } => {
+                milestones::export(&g, mission.as_deref(), output.as_deref())
+            }
+            MilestoneCommand::List { mission, fy, json } => {
+                milestones::list(&g, &mission, fy, json)
             }
         },
         Command::Status { mission, fy, json } => monitoring::status(&g, &mission, fy, json),

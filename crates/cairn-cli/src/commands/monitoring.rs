@@ -13,7 +13,8 @@ use crate::db::{self, store_failure};
 use crate::input::{self, Failure};
 use crate::names;
 
-fn failure(file: &Path, e: MonitoringError) -> Failure {
+/// A failed import of `file`: every row error on its own line, then the count.
+pub(super) fn failure(file: &Path, e: MonitoringError) -> Failure {
     match e {
         MonitoringError::Rows(errors) => {
             for err in &errors {
@@ -30,7 +31,16 @@ fn failure(file: &Path, e: MonitoringError) -> Failure {
     }
 }
 
-fn summary(what: &str, s: &PutSummary, dry_run: bool) {
+/// A failure that names no file.
+pub(super) fn plain_failure(e: MonitoringError) -> Failure {
+    match e {
+        MonitoringError::Store(e) => store_failure(e),
+        e => Failure::Input(e.to_string()),
+    }
+}
+
+/// What an import did (or, with `dry_run`, would do), on stderr.
+pub(super) fn summary(what: &str, s: &PutSummary, dry_run: bool) {
     if dry_run {
         eprintln!(
             "cairn: {what}: {} row(s) valid; nothing written (--dry-run)",
@@ -88,10 +98,12 @@ pub fn export_data(
         Some(m) => Some(names::mission(&*store, m)?.slug),
         None => None,
     };
-    let text = monitoring::export_data(&*store, slug.as_ref(), true).map_err(|e| match e {
-        MonitoringError::Store(e) => store_failure(e),
-        e => Failure::Input(e.to_string()),
-    })?;
+    let text = monitoring::export_data(&*store, slug.as_ref(), true).map_err(plain_failure)?;
+    write_output(output, &text)
+}
+
+/// Writes an export to `output` (atomically) or stdout.
+pub(super) fn write_output(output: Option<&Path>, text: &str) -> Result<ExitCode, Failure> {
     match output {
         Some(path) => super::document::write_atomically(path, text.as_bytes())?,
         None => write_stdout(text.as_bytes())?,
@@ -99,23 +111,23 @@ pub fn export_data(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--fy 2023` as FY2023.
+pub(super) fn fiscal_year(year: u32) -> Result<FiscalYear, Failure> {
+    format!("FY{year}")
+        .parse::<FiscalYear>()
+        .map_err(|e| Failure::Environment(format!("--fy {year}: {e}")))
+}
+
 pub fn status(g: &Global, mission: &str, fy: Option<u32>, json: bool) -> Result<ExitCode, Failure> {
-    let fy = match fy {
-        Some(y) => format!("FY{y}")
-            .parse::<FiscalYear>()
-            .map_err(|e| Failure::Environment(format!("--fy {y}: {e}")))?,
-        None => {
-            return Err(Failure::Environment(
-                "status: give the fiscal year, e.g. --fy 2023".into(),
-            ));
-        }
+    let Some(year) = fy else {
+        return Err(Failure::Environment(
+            "status: give the fiscal year, e.g. --fy 2023".into(),
+        ));
     };
+    let fy = fiscal_year(year)?;
     let store = db::open(&g.db)?;
     let m = names::mission(&*store, mission)?;
-    let st = monitoring::status(&*store, &m.slug, fy, true).map_err(|e| match e {
-        MonitoringError::Store(e) => store_failure(e),
-        e => Failure::Input(e.to_string()),
-    })?;
+    let st = monitoring::status(&*store, &m.slug, fy, true).map_err(plain_failure)?;
     if json {
         print_json(&cairn_app::view::status_json(&m.slug, &st))?;
         return Ok(ExitCode::SUCCESS);

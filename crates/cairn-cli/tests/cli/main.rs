@@ -3,6 +3,7 @@
 
 mod accounts;
 mod document;
+mod milestones;
 mod monitoring;
 mod store;
 mod support;

@@ -1,14 +1,12 @@
 //! The indicator CSV: one indicator (its reference sheet's fields) per row.
 
-use std::collections::HashMap;
-use std::fmt::Display;
 use std::str::FromStr;
 
 use cairn_core::indicator::{Frequency, IndicatorType, IndicatorUnit, Marking, Measure};
 use cairn_core::{Direction, ElementId, Indicator, IndicatorCode};
 
-use super::sheet::{self, Columns, Lookup, Row, error};
-use super::{Known, TableError, element_node, element_text};
+use super::sheet::{self, Cells, Keyed, Layout, Lookup};
+use super::{Known, TableError};
 
 /// The columns every indicator CSV has, in the order they are written.
 const REQUIRED: [&str; 7] = [
@@ -33,18 +31,12 @@ const OPTIONAL: [&str; 9] = [
     "responsible_office",
 ];
 
-/// Where each column is (the optional ones perhaps nowhere).
-struct Layout {
-    required: [usize; 7],
-    optional: [Option<usize>; 9],
-}
-
-impl Layout {
-    fn optional(&self, name: &str) -> Option<usize> {
-        let i = OPTIONAL.iter().position(|n| *n == name)?;
-        self.optional[i]
-    }
-}
+/// The indicator CSV's columns.
+const FORMAT: Keyed<7> = Keyed {
+    what: "indicator",
+    required: REQUIRED,
+    optional: &OPTIONAL,
+};
 
 /// Reads an indicator CSV. Every row is checked before anything is returned: Ok with all
 /// rows, or Err with every error found (see the module documentation).
@@ -52,200 +44,24 @@ pub fn read_indicators(
     text: &[u8],
     known: &dyn Known,
 ) -> Result<Vec<(String, Indicator)>, Vec<TableError>> {
-    let mut errors = Vec::new();
-    let Some(sheet) = sheet::read(text, &REQUIRED.join(","), &mut errors) else {
-        return Err(errors);
-    };
-    let columns = Columns::new(&sheet.header);
-    for name in &sheet.header {
-        if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
-            let hint = match REQUIRED
-                .iter()
-                .chain(&OPTIONAL)
-                .find(|k| k.eq_ignore_ascii_case(name) || k.replace('_', " ") == *name)
-            {
-                Some(k) => format!("did you mean {k:?}? "),
-                None => String::new(),
-            };
-            errors.push(TableError {
-                row: 1,
-                column: Some(name.clone()),
-                value: Some(name.clone()),
-                message: format!(
-                    "{name:?} is not a column of the indicator CSV: {hint}expected {} and \
-                     optionally {} (column names are lower case)",
-                    REQUIRED.join(","),
-                    OPTIONAL.join(",")
-                ),
-            });
-        }
-    }
-    let found = columns.require(&REQUIRED, &mut errors);
-    let Ok(required) = <[usize; 7]>::try_from(found) else {
-        return Err(errors);
-    };
-    let layout = Layout {
-        required,
-        optional: OPTIONAL.map(|name| columns.find(name)),
-    };
-    let mut lookup = Lookup::new(known);
-    let mut seen: HashMap<(String, IndicatorCode), usize> = HashMap::new();
-    let mut out = Vec::with_capacity(sheet.rows.len());
-    for row in &sheet.rows {
-        let Some((mission, indicator)) = read_row(row, &layout, &mut lookup, &mut errors) else {
-            continue;
-        };
-        let key = (mission, indicator.code.clone());
-        if let Some(first) = seen.get(&key) {
-            errors.push(error(
-                row.number,
-                "code",
-                indicator.code.as_str(),
-                format!(
-                    "indicator {} of mission {} is already defined in row {first}: a code is \
-                     given once per mission",
-                    indicator.code, key.0
-                ),
-            ));
-        } else {
-            seen.insert(key.clone(), row.number);
-            out.push((key.0, indicator));
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        // Rows of the wrong shape were reported while the file was read: in row order.
-        errors.sort_by_key(|e| e.row);
-        Err(errors)
-    }
+    FORMAT.read(text, known, read_row, |i: &Indicator| i.code.clone())
 }
 
-/// The names of a vocabulary, for messages.
-fn names<T: Display>(all: &[T]) -> String {
-    all.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// One row's cells, read with their errors collected.
-struct Cells<'r, 'e> {
-    row: &'r Row,
-    errors: &'e mut Vec<TableError>,
-}
-
-impl<'r> Cells<'r, '_> {
-    /// A required cell's text; None (with an error) when blank.
-    fn required(&mut self, column: usize, name: &str, expected: &str) -> Option<&'r str> {
-        let text = self.row.get(Some(column));
-        if text.is_empty() {
-            self.errors.push(error(
-                self.row.number,
-                name,
-                "",
-                format!("the cell is empty: expected {expected}"),
-            ));
-            return None;
-        }
-        Some(text)
-    }
-
-    /// A cell read with `parse`; `default` when blank (None with an error when there is no
-    /// default), None with an error when `parse` refuses it.
-    fn parse<T>(
-        &mut self,
-        column: Option<usize>,
-        name: &str,
-        expected: &str,
-        default: Option<T>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
-        let text = self.row.get(column);
-        if text.is_empty() {
-            if default.is_none() {
-                self.errors.push(error(
-                    self.row.number,
-                    name,
-                    "",
-                    format!("the cell is empty: expected {expected}"),
-                ));
-            }
-            return default;
-        }
-        match parse(text) {
-            Ok(v) => Some(v),
-            Err(m) => {
-                self.errors.push(error(self.row.number, name, text, m));
-                None
-            }
-        }
-    }
-
-    /// A vocabulary cell, with the core's message for a name it does not know.
-    fn vocabulary<T: FromStr<Err = String> + Display>(
-        &mut self,
-        column: Option<usize>,
-        name: &str,
-        all: &[T],
-        default: Option<T>,
-    ) -> Option<T> {
-        let expected = format!("one of {}", names(all));
-        self.parse(column, name, &expected, default, str::parse)
-    }
-
-    /// An optional free-text cell.
-    fn text(&self, column: Option<usize>) -> Option<String> {
-        Some(self.row.get(column))
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    }
-}
-
-/// One row as an indicator of a mission, or its errors.
+/// One row as an indicator of a mission (its errors, if any, go to `cells`).
 fn read_row(
-    row: &Row,
-    at: &Layout,
+    cells: &mut Cells<'_, '_>,
+    at: &Layout<7>,
     lookup: &mut Lookup<'_>,
-    errors: &mut Vec<TableError>,
 ) -> Option<(String, Indicator)> {
-    let before = errors.len();
     let [mission, element, code, title, unit, direction, frequency] = at.required;
-    let mut cells = Cells { row, errors };
-
-    let mission = cells.required(mission, "mission", "the mission's name in Cairn, e.g. mali");
-    let mission = mission.filter(|m| match lookup.mission(m) {
-        Ok(()) => true,
-        Err(message) => {
-            cells.errors.push(error(row.number, "mission", m, message));
-            false
-        }
-    });
-
-    let element = cells
-        .parse(
-            Some(element),
-            "element",
-            "the number of the goal (1), objective (1.2), sub-objective (1.1.2) or management \
-             objective (M1) the indicator measures",
-            None,
-            element_node,
-        )
-        .map(|node| element_text(&node));
-    let element = match (mission, element) {
-        (Some(m), Some(e)) => match lookup.element(m, &e) {
-            Ok(id) => Some(id),
-            Err(message) => {
-                let text = row.get(Some(at.required[1]));
-                cells
-                    .errors
-                    .push(error(row.number, "element", text, message));
-                None
-            }
-        },
-        _ => None,
-    };
-
+    let mission = cells.mission(mission, lookup);
+    let element = cells.element(
+        element,
+        mission,
+        lookup,
+        "the number of the goal (1), objective (1.2), sub-objective (1.1.2) or management \
+         objective (M1) the indicator measures",
+    );
     let code = cells.parse(
         Some(code),
         "code",
@@ -295,10 +111,6 @@ fn read_row(
         IndicatorType::ALL,
         Some(IndicatorType::Outcome),
     );
-
-    if cells.errors.len() > before {
-        return None;
-    }
     let indicator = Indicator {
         code: code?,
         element: element?,
@@ -363,11 +175,6 @@ pub fn write_indicators(
     rows: &[(String, Indicator)],
     element: impl Fn(&str, ElementId) -> String,
 ) -> String {
-    let header = REQUIRED
-        .iter()
-        .chain(&OPTIONAL)
-        .map(|s| (*s).to_string())
-        .collect();
     let records = rows.iter().map(|(mission, i)| {
         let text = |s: &Option<String>| s.clone().unwrap_or_default();
         vec![
@@ -389,5 +196,5 @@ pub fn write_indicators(
             text(&i.responsible_office),
         ]
     });
-    sheet::write(std::iter::once(header).chain(records))
+    sheet::write(std::iter::once(FORMAT.header()).chain(records))
 }

@@ -1,5 +1,6 @@
-//! The two CSV formats through which indicators and their data come in and go out (public
-//! contracts: their columns, vocabularies and error messages are documented in the README).
+//! The CSV formats through which indicators, their data and milestones come in and go out
+//! (public contracts: their columns, vocabularies and error messages are documented in the
+//! README).
 //!
 //! - The **indicator CSV** ([`read_indicators`], [`write_indicators`]): one indicator per row,
 //!   `mission,element,code,title,unit,direction,frequency` and optional
@@ -8,6 +9,9 @@
 //!   `mission,indicator,period,kind,value`, any number of dimension columns (a header that is
 //!   not one of the known columns names a dimension; a blank cell is the total over it), and
 //!   optional `source,note`.
+//! - The **milestone CSV** ([`read_milestones`], [`write_milestones`]): one milestone per row,
+//!   `mission,element,code,title,due,status` and optional `note,marking`; `due` is a day
+//!   written year-month-day (`2024-03-31`).
 //!
 //! Reading validates every row before anything is returned: either all rows are good and all
 //! come back, or the result is every error found, each naming the row as a spreadsheet numbers
@@ -22,6 +26,7 @@
 
 mod data;
 mod indicators;
+mod milestones;
 mod sheet;
 
 use std::collections::HashMap;
@@ -31,6 +36,7 @@ use cairn_core::{ElementId, Indicator, IndicatorCode, Node, Number};
 
 pub use data::{read_data, write_data};
 pub use indicators::{read_indicators, write_indicators};
+pub use milestones::{read_milestones, write_milestones};
 /// Writes records as CSV text (RFC 4180 quoting, `\n` line ends): for callers that build rows
 /// the readers then validate.
 pub use sheet::write as write_rows;

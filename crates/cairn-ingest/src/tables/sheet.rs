@@ -1,12 +1,16 @@
-//! What both formats share: bytes → a header and rows of trimmed UTF-8 cells, each row numbered
-//! as a spreadsheet shows it; the file-level errors; cell lookups by column name; the caller's
-//! answers cached; and writing.
+//! What the formats share: bytes → a header and rows of trimmed UTF-8 cells, each row numbered
+//! as a spreadsheet shows it; the file-level errors; cell lookups by column name; cells read
+//! with their errors collected; the caller's answers cached; the formats of one coded thing
+//! per row ([`Keyed`]); and writing.
 
 use std::collections::HashMap;
+use std::fmt::Display;
+use std::hash::Hash;
+use std::str::FromStr;
 
 use cairn_core::{ElementId, Indicator, IndicatorCode};
 
-use super::{Known, TableError};
+use super::{Known, TableError, element_node, element_text};
 
 /// A file's header and its well-formed rows (those with as many cells as the header, all
 /// UTF-8, not all blank).
@@ -327,5 +331,253 @@ pub fn write(records: impl Iterator<Item = Vec<String>>) -> String {
         Ok(text) => text,
         // Memory does not fail to take bytes, and the fields are all UTF-8.
         Err(e) => unreachable!("writing CSV to memory failed: {e}"),
+    }
+}
+
+/// A format of one thing per row, each of a mission and named by a code given once per mission
+/// (the indicator and milestone CSVs): fixed required and optional columns, nothing else.
+pub(super) struct Keyed<const R: usize> {
+    /// What a row holds, for messages: "indicator".
+    pub what: &'static str,
+    /// In the order they are written.
+    pub required: [&'static str; R],
+    /// In the order they are written, after the required ones.
+    pub optional: &'static [&'static str],
+}
+
+/// Where a [`Keyed`] format's columns are in a file (the optional ones perhaps nowhere).
+pub(super) struct Layout<const R: usize> {
+    pub required: [usize; R],
+    optional: Vec<(&'static str, Option<usize>)>,
+}
+
+impl<const R: usize> Layout<R> {
+    pub fn optional(&self, name: &str) -> Option<usize> {
+        self.optional
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, c)| *c)
+    }
+}
+
+impl<const R: usize> Keyed<R> {
+    /// Every column, as a writer's header.
+    pub fn header(&self) -> Vec<String> {
+        self.required
+            .iter()
+            .chain(self.optional)
+            .map(|s| (*s).to_string())
+            .collect()
+    }
+
+    /// Reads a file: the header checked (every required column there, no other column), each
+    /// row read by `read_row` (which reports its errors to the cells it is given), a code
+    /// given twice for one mission refused. Ok with every row, or Err with every error found,
+    /// in row order.
+    pub fn read<T, K: Eq + Hash + Display + Clone>(
+        &self,
+        text: &[u8],
+        known: &dyn Known,
+        mut read_row: impl FnMut(&mut Cells<'_, '_>, &Layout<R>, &mut Lookup<'_>) -> Option<(String, T)>,
+        code: impl Fn(&T) -> K,
+    ) -> Result<Vec<(String, T)>, Vec<TableError>> {
+        let mut errors = Vec::new();
+        let Some(sheet) = read(text, &self.required.join(","), &mut errors) else {
+            return Err(errors);
+        };
+        let columns = Columns::new(&sheet.header);
+        for name in &sheet.header {
+            if !self.required.contains(&name.as_str()) && !self.optional.contains(&name.as_str()) {
+                let hint = match self
+                    .required
+                    .iter()
+                    .chain(self.optional)
+                    .find(|k| k.eq_ignore_ascii_case(name) || k.replace('_', " ") == *name)
+                {
+                    Some(k) => format!("did you mean {k:?}? "),
+                    None => String::new(),
+                };
+                errors.push(TableError {
+                    row: 1,
+                    column: Some(name.clone()),
+                    value: Some(name.clone()),
+                    message: format!(
+                        "{name:?} is not a column of the {} CSV: {hint}expected {} and \
+                         optionally {} (column names are lower case)",
+                        self.what,
+                        self.required.join(","),
+                        self.optional.join(",")
+                    ),
+                });
+            }
+        }
+        let found = columns.require(&self.required, &mut errors);
+        let Ok(required) = <[usize; R]>::try_from(found) else {
+            return Err(errors);
+        };
+        let layout = Layout {
+            required,
+            optional: self
+                .optional
+                .iter()
+                .map(|n| (*n, columns.find(n)))
+                .collect(),
+        };
+        let mut lookup = Lookup::new(known);
+        let mut seen: HashMap<(String, K), usize> = HashMap::new();
+        let mut out = Vec::with_capacity(sheet.rows.len());
+        for row in &sheet.rows {
+            let before = errors.len();
+            let mut cells = Cells {
+                row,
+                errors: &mut errors,
+            };
+            let read = read_row(&mut cells, &layout, &mut lookup);
+            // A row with any error is left out whole.
+            let Some((mission, thing)) = read.filter(|_| errors.len() == before) else {
+                continue;
+            };
+            let key = (mission, code(&thing));
+            if let Some(first) = seen.get(&key) {
+                let (mission, code) = &key;
+                errors.push(error(
+                    row.number,
+                    "code",
+                    &code.to_string(),
+                    format!(
+                        "{} {code} of mission {mission} is already defined in row {first}: a \
+                         code is given once per mission",
+                        self.what
+                    ),
+                ));
+            } else {
+                seen.insert(key.clone(), row.number);
+                out.push((key.0, thing));
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            // Rows of the wrong shape were reported while the file was read: in row order.
+            errors.sort_by_key(|e| e.row);
+            Err(errors)
+        }
+    }
+}
+
+/// The names of a vocabulary, for messages.
+fn names<T: Display>(all: &[T]) -> String {
+    all.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One row's cells, read with their errors collected.
+pub(super) struct Cells<'r, 'e> {
+    row: &'r Row,
+    errors: &'e mut Vec<TableError>,
+}
+
+impl<'r> Cells<'r, '_> {
+    /// A required cell's text; None (with an error) when blank.
+    pub fn required(&mut self, column: usize, name: &str, expected: &str) -> Option<&'r str> {
+        let text = self.row.get(Some(column));
+        if text.is_empty() {
+            self.errors.push(error(
+                self.row.number,
+                name,
+                "",
+                format!("the cell is empty: expected {expected}"),
+            ));
+            return None;
+        }
+        Some(text)
+    }
+
+    /// A cell read with `parse`; `default` when blank (None with an error when there is no
+    /// default), None with an error when `parse` refuses it.
+    pub fn parse<T>(
+        &mut self,
+        column: Option<usize>,
+        name: &str,
+        expected: &str,
+        default: Option<T>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let text = self.row.get(column);
+        if text.is_empty() {
+            if default.is_none() {
+                self.errors.push(error(
+                    self.row.number,
+                    name,
+                    "",
+                    format!("the cell is empty: expected {expected}"),
+                ));
+            }
+            return default;
+        }
+        match parse(text) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.errors.push(error(self.row.number, name, text, m));
+                None
+            }
+        }
+    }
+
+    /// A vocabulary cell, with the core's message for a name it does not know.
+    pub fn vocabulary<T: FromStr<Err = String> + Display>(
+        &mut self,
+        column: Option<usize>,
+        name: &str,
+        all: &[T],
+        default: Option<T>,
+    ) -> Option<T> {
+        let expected = format!("one of {}", names(all));
+        self.parse(column, name, &expected, default, str::parse)
+    }
+
+    /// An optional free-text cell.
+    pub fn text(&self, column: Option<usize>) -> Option<String> {
+        Some(self.row.get(column))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The `mission` cell, when it names a mission the caller knows.
+    pub fn mission(&mut self, column: usize, lookup: &mut Lookup<'_>) -> Option<&'r str> {
+        let mission = self.required(column, "mission", "the mission's name in Cairn, e.g. mali")?;
+        match lookup.mission(mission) {
+            Ok(()) => Some(mission),
+            Err(message) => {
+                self.errors
+                    .push(error(self.row.number, "mission", mission, message));
+                None
+            }
+        }
+    }
+
+    /// The `element` cell as the id of an element of `mission`: its form checked here (also
+    /// when the mission was refused), the element's existence by the caller.
+    pub fn element(
+        &mut self,
+        column: usize,
+        mission: Option<&str>,
+        lookup: &mut Lookup<'_>,
+        expected: &str,
+    ) -> Option<ElementId> {
+        let element = self
+            .parse(Some(column), "element", expected, None, element_node)
+            .map(|node| element_text(&node));
+        match lookup.element(mission?, &element?) {
+            Ok(id) => Some(id),
+            Err(message) => {
+                let text = self.row.get(Some(column));
+                self.errors
+                    .push(error(self.row.number, "element", text, message));
+                None
+            }
+        }
     }
 }
