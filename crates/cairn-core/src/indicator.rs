@@ -309,25 +309,29 @@ pub struct Milestone {
 }
 
 impl Milestone {
-    /// How the milestone rates for fiscal year `fy`, judged as the year ends (September 30).
-    /// PRODUCT.md rates numbers only; this is Cairn's own rule for dated deliverables:
+    /// How the milestone rates for fiscal year `fy`, judged as the year ends (September 30);
+    /// None when it does not count in that year. PRODUCT.md rates numbers only; this is
+    /// Cairn's own rule for dated deliverables. A milestone counts in the year it is due and,
+    /// until it is done, in every later year (an overdue deliverable keeps its objective
+    /// below target); it does not count before its year, nor once dropped:
     ///
-    /// - done: on target (whenever it was due);
-    /// - delayed: below target;
-    /// - not started or in progress, due on or before the year's last day: below target
-    ///   (overdue);
-    /// - not started or in progress, due after the year: not available (not yet due);
-    /// - dropped: None, not counted at all (neither rated nor in completeness).
+    /// - due after the year: None (not yet due);
+    /// - dropped: None;
+    /// - done: on target in the year it was due, None in later years;
+    /// - delayed, not started or in progress: below target (due by the year's end and not
+    ///   done).
     pub fn rating(&self, fy: FiscalYear) -> Option<Rating> {
-        Some(match self.status {
-            MilestoneStatus::Dropped => return None,
-            MilestoneStatus::Done => Rating::OnTarget,
-            MilestoneStatus::Delayed => Rating::BelowTarget,
-            MilestoneStatus::NotStarted | MilestoneStatus::InProgress if self.due <= fy.end() => {
-                Rating::BelowTarget
-            }
-            MilestoneStatus::NotStarted | MilestoneStatus::InProgress => Rating::NotAvailable,
-        })
+        if self.due > fy.end() {
+            return None;
+        }
+        match self.status {
+            MilestoneStatus::Dropped => None,
+            MilestoneStatus::Done if self.due >= fy.start() => Some(Rating::OnTarget),
+            MilestoneStatus::Done => None,
+            MilestoneStatus::Delayed
+            | MilestoneStatus::NotStarted
+            | MilestoneStatus::InProgress => Some(Rating::BelowTarget),
+        }
     }
 }
 
@@ -452,24 +456,25 @@ mod tests {
         use MilestoneStatus::*;
         let fy = FiscalYear(2023);
         let rating = |status, due| milestone(status, due).rating(fy);
-        // Done is on target, delayed below, whenever they are due.
-        for due in ["2021-01-15", "2023-09-30", "2025-06-01"] {
-            assert_eq!(rating(Done, due), Some(Rating::OnTarget), "{due}");
-            assert_eq!(rating(Delayed, due), Some(Rating::BelowTarget), "{due}");
-            assert_eq!(rating(Dropped, due), None, "dropped is not counted: {due}");
-        }
-        for open in [NotStarted, InProgress] {
-            // Due in the year or before it, and not done: overdue.
+        // Done counts in the year it was due only.
+        assert_eq!(rating(Done, "2022-10-01"), Some(Rating::OnTarget));
+        assert_eq!(rating(Done, "2023-09-30"), Some(Rating::OnTarget));
+        assert_eq!(rating(Done, "2022-09-30"), None, "done in an earlier year");
+        for open in [NotStarted, InProgress, Delayed] {
+            // Due in the year or before it, and not done: below target, year after year.
             assert_eq!(rating(open, "2022-10-01"), Some(Rating::BelowTarget));
             assert_eq!(rating(open, "2020-03-01"), Some(Rating::BelowTarget));
             // The boundary: September 30 is the year's last day, October 1 the next year's
-            // first.
+            // first: not yet due, not counted.
             assert_eq!(rating(open, "2023-09-30"), Some(Rating::BelowTarget));
-            assert_eq!(rating(open, "2023-10-01"), Some(Rating::NotAvailable));
+            assert_eq!(rating(open, "2023-10-01"), None);
             assert_eq!(
                 milestone(open, "2023-10-01").rating(FiscalYear(2024)),
                 Some(Rating::BelowTarget)
             );
+        }
+        for due in ["2021-01-15", "2023-09-30", "2025-06-01"] {
+            assert_eq!(rating(Dropped, due), None, "dropped is not counted: {due}");
         }
     }
 

@@ -75,14 +75,14 @@ fn the_demo_milestones_import_once_and_list_with_their_ratings() {
         ],
         "by code"
     );
-    // Cairn's rule for FY2023 (Oct 1 2022 – Sep 30 2023): done is on target, delayed and
-    // overdue (due by Sep 30, not done) below, due after the year not available, dropped not
+    // Cairn's rule for FY2023 (Oct 1 2022 – Sep 30 2023): done in its year is on target,
+    // delayed and overdue (due by Sep 30, not done) below; due after the year or dropped: not
     // counted.
     for (code, number, rating) in [
         ("M-ELECTORAL-PLAN", "1.1", Value::from("on-target")),
         ("M-OBSERVERS", "1.1", Value::from("below-target")),
         ("M-CSO-CONSULT", "1.3", Value::from("below-target")),
-        ("M-BORDER-DIALOGUE", "2.2", Value::from("not-available")),
+        ("M-BORDER-DIALOGUE", "2.2", Value::Null),
         ("M-COOP-DRILL", "M1", Value::from("on-target")),
         ("M-AMERICAN-SPACE", "1.2", Value::Null),
     ] {
@@ -124,6 +124,9 @@ fn the_demo_milestones_import_once_and_list_with_their_ratings() {
     // A year later the milestone due in FY2024 is overdue too; without --fy there is no rating.
     let fy24 = listed(&s, &["--fy", "2024"]);
     assert_eq!(find(&fy24, "M-BORDER-DIALOGUE")["rating"], "below-target");
+    // Done in FY2023, it does not count again in FY2024; the delayed one still does.
+    assert_eq!(find(&fy24, "M-ELECTORAL-PLAN")["rating"], Value::Null);
+    assert_eq!(find(&fy24, "M-OBSERVERS")["rating"], "below-target");
     assert!(
         find(&listed(&s, &[]), "M-OBSERVERS")
             .get("rating")
