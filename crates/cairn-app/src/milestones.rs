@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use cairn_core::indicator::Marking;
 use cairn_core::{ElementId, FiscalYear, Milestone, MilestoneCode, Node, Rating};
 use cairn_ingest::tables;
 use cairn_store::{MilestoneChange, PutSummary, Slug, Store};
@@ -11,14 +12,16 @@ use serde::Serialize;
 use crate::monitoring::{MonitoringError, StoreKnown, put_by_mission};
 
 /// Reads a milestone CSV and, unless `dry_run`, stores it (upserting by mission and code; a
-/// new status is kept in the milestone's history with `actor`).
+/// new status is kept in the milestone's history with `actor`). With `only`, rows must all be
+/// of that mission.
 pub fn import_milestones(
     store: &dyn Store,
+    only: Option<&Slug>,
     bytes: &[u8],
     actor: &str,
     dry_run: bool,
 ) -> Result<PutSummary, MonitoringError> {
-    let rows = tables::read_milestones(bytes, &StoreKnown::new(store, None))
+    let rows = tables::read_milestones(bytes, &StoreKnown::new(store, only))
         .map_err(MonitoringError::Rows)?;
     put_by_mission(rows, dry_run, |mission, list| {
         store.put_milestones(mission, list, actor)
@@ -47,10 +50,12 @@ fn numbers(store: &dyn Store, mission: &Slug) -> Result<HashMap<ElementId, Node>
         .collect())
 }
 
-/// The milestones of one mission (or all), in the milestone CSV format.
+/// The milestones of one mission (or all), in the milestone CSV format: every one with `sbu`,
+/// else the public ones.
 pub fn export_milestones(
     store: &dyn Store,
     mission: Option<&Slug>,
+    sbu: bool,
 ) -> Result<Export, MonitoringError> {
     let missions = match mission {
         Some(m) => vec![m.clone()],
@@ -60,7 +65,8 @@ pub fn export_milestones(
     let mut nodes: HashMap<String, HashMap<ElementId, Node>> = HashMap::new();
     let mut unattached = Vec::new();
     for m in missions {
-        let list = store.milestones(&m)?;
+        let mut list = store.milestones(&m)?;
+        list.retain(|x| sbu || x.marking == Marking::Public);
         if list.is_empty() {
             continue;
         }
@@ -99,12 +105,13 @@ pub struct MilestoneView {
     pub rating: Option<Option<Rating>>,
 }
 
-/// A mission's milestones by code, each with its element's number, its history and, given a
-/// fiscal year, its rating for that year.
+/// A mission's milestones by code (every one with `sbu`, else the public ones), each with its
+/// element's number, its history and, given a fiscal year, its rating for that year.
 pub fn list_milestones(
     store: &dyn Store,
     mission: &Slug,
     fy: Option<FiscalYear>,
+    sbu: bool,
 ) -> Result<Vec<MilestoneView>, MonitoringError> {
     let nodes = numbers(store, mission)?;
     let mut history: HashMap<MilestoneCode, Vec<MilestoneChange>> = HashMap::new();
@@ -114,6 +121,7 @@ pub fn list_milestones(
     Ok(store
         .milestones(mission)?
         .into_iter()
+        .filter(|m| sbu || m.marking == Marking::Public)
         .map(|m| MilestoneView {
             number: nodes.get(&m.element).map(tables::element_text),
             history: history.remove(&m.code).unwrap_or_default(),

@@ -12,6 +12,8 @@ pub const SAMPLE: &str = include_str!("../../../samples/mali-ics-2022.txt");
 /// "Illustrative", except two context indicators that carry the ICS's own figures.
 pub const DEMO_INDICATORS: &str = include_str!("../../../samples/demo-indicators.csv");
 pub const DEMO_DATA: &str = include_str!("../../../samples/demo-data.csv");
+/// Illustrative milestones for the demo (samples/README.md says so).
+pub const DEMO_MILESTONES: &str = include_str!("../../../samples/demo-milestones.csv");
 
 /// The demo administrator's name.
 pub const ADMIN: &str = "admin";
@@ -54,6 +56,13 @@ pub fn seed(store: &dyn Store) -> Result<Seeded, Box<dyn std::error::Error + Sen
         DEMO_DATA.as_bytes(),
         "demo",
         "demo: illustrative data and the ICS's own figures",
+        false,
+    )?;
+    cairn_app::milestones::import_milestones(
+        store,
+        None,
+        DEMO_MILESTONES.as_bytes(),
+        "demo",
         false,
     )?;
     let (_, otp) = cairn_app::accounts::add_user(

@@ -16,7 +16,7 @@ pub fn import(g: &Global, file: &Path, dry_run: bool) -> Result<ExitCode, Failur
     let bytes = input::read(file)?;
     let store = db::open(&g.db)?;
     let actor = names::actor(g.actor.as_deref());
-    let s = milestones::import_milestones(&*store, &bytes, &actor, dry_run)
+    let s = milestones::import_milestones(&*store, None, &bytes, &actor, dry_run)
         .map_err(|e| failure(file, e))?;
     summary("milestones", &s, dry_run);
     Ok(ExitCode::SUCCESS)
@@ -32,7 +32,8 @@ pub fn export(
         Some(m) => Some(names::mission(&*store, m)?.slug),
         None => None,
     };
-    let export = milestones::export_milestones(&*store, slug.as_ref()).map_err(plain_failure)?;
+    let export =
+        milestones::export_milestones(&*store, slug.as_ref(), true).map_err(plain_failure)?;
     for (mission, code, element) in &export.unattached {
         eprintln!(
             "cairn: warning: milestone {code} of mission {mission} is attached to element \
@@ -46,7 +47,7 @@ pub fn list(g: &Global, mission: &str, fy: Option<u32>, json: bool) -> Result<Ex
     let fy = fy.map(fiscal_year).transpose()?;
     let store = db::open(&g.db)?;
     let m = names::mission(&*store, mission)?;
-    let list = milestones::list_milestones(&*store, &m.slug, fy).map_err(plain_failure)?;
+    let list = milestones::list_milestones(&*store, &m.slug, fy, true).map_err(plain_failure)?;
     if json {
         print_json(&list)?;
         return Ok(ExitCode::SUCCESS);

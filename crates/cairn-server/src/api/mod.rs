@@ -76,6 +76,10 @@ pub fn routes() -> Router<App> {
             "/api/v1/missions/{slug}/figures/{figure}/indicator",
             post(monitoring::from_figure),
         )
+        .route(
+            "/api/v1/missions/{slug}/milestones",
+            get(monitoring::milestones).post(monitoring::put_milestones),
+        )
         .route("/api/v1/missions/{slug}/status", get(monitoring::status))
         .route(
             "/api/v1/missions/{slug}/status/chart",

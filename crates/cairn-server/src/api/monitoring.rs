@@ -424,12 +424,10 @@ impl BatchOut {
     }
 }
 
-/// Indicators as an indicator CSV (every row of this mission).
+/// A CSV file in the format the operation names (README), every row of this mission.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct IndicatorsIn {
-    /// The indicator CSV (README: columns `mission,element,code,title,unit,direction,frequency`
-    /// and optional ones).
+pub struct CsvIn {
     pub csv: String,
     /// Validate only.
     #[serde(default)]
@@ -445,7 +443,7 @@ fn writer(visitor: &Visitor, headers: &HeaderMap) -> Result<String, ApiError> {
 /// Adds or updates indicators by code. Every row is validated first; when any is at fault
 /// the answer is 422 with every error (row, column, value, message) and nothing is written.
 #[utoipa::path(post, path = "/api/v1/missions/{slug}/indicators", tag = "monitoring",
-    params(SlugPath), request_body = IndicatorsIn,
+    params(SlugPath), request_body = CsvIn,
     responses((status = 200, body = BatchOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -454,7 +452,7 @@ pub async fn put_indicators(
     visitor: Visitor,
     path: PathParams,
     headers: HeaderMap,
-    Body(body): Body<IndicatorsIn>,
+    Body(body): Body<CsvIn>,
 ) -> Result<axum::Json<BatchOut>, ApiError> {
     let actor = writer(&visitor, &headers)?;
     let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
@@ -665,4 +663,110 @@ pub async fn from_figure(
         res.headers_mut().insert(header::LOCATION, v);
     }
     Ok(res)
+}
+
+/// A status a milestone has had.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilestoneChangeOut {
+    pub status: String,
+    pub previous: Option<String>,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+}
+
+/// A milestone: a dated deliverable for an objective that resists counting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilestoneOut {
+    pub code: String,
+    /// The element's number in the latest revision; null when it is no longer there.
+    pub element: Option<String>,
+    pub element_id: String,
+    pub title: String,
+    /// ISO date.
+    pub due: String,
+    /// `not-started`, `in-progress`, `done`, `delayed`, `dropped`.
+    pub status: String,
+    pub note: Option<String>,
+    pub marking: String,
+    /// Its rating for the year asked (README: Cairn's milestone rule); null when it does not
+    /// count in that year.
+    pub rating: Option<String>,
+    /// Every status it has had, oldest first.
+    pub history: Vec<MilestoneChangeOut>,
+}
+
+/// The milestones the visitor may see, rated for a fiscal year.
+#[utoipa::path(get, path = "/api/v1/missions/{slug}/milestones", tag = "monitoring",
+    params(SlugPath, YearQuery, Page),
+    responses((status = 200, body = List<MilestoneOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn milestones(
+    State(app): State<App>,
+    visitor: Visitor,
+    path: PathParams,
+    Params(q): Params<YearQuery>,
+    Params(page): Params<Page>,
+) -> Result<axum::Json<List<MilestoneOut>>, ApiError> {
+    page.limit()?;
+    let asked = fiscal_year(q.fy.as_deref())?;
+    let (slug, sbu) = reader(&app, &visitor, path.get("slug")).await?;
+    let fy = year(&app, &slug, asked).await?;
+    let list = app
+        .run(move |st| cairn_app::milestones::list_milestones(st, &slug, Some(fy), sbu))
+        .await?;
+    let out = list
+        .into_iter()
+        .map(|v| MilestoneOut {
+            code: v.milestone.code.to_string(),
+            element: v.number,
+            element_id: v.milestone.element.to_string(),
+            title: v.milestone.title,
+            due: v.milestone.due.to_string(),
+            status: v.milestone.status.to_string(),
+            note: v.milestone.note,
+            marking: v.milestone.marking.to_string(),
+            rating: v.rating.flatten().map(|r| r.as_str().to_string()),
+            history: v
+                .history
+                .into_iter()
+                .map(|c| MilestoneChangeOut {
+                    status: c.status.to_string(),
+                    previous: c.previous.map(|p| p.to_string()),
+                    at: c.at,
+                    actor: c.actor,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(axum::Json(page.cut(out)?))
+}
+
+/// Adds or updates milestones by code from a milestone CSV; a changed status is kept in the
+/// milestone's history. Every row is checked first; nothing is written when any is at fault.
+#[utoipa::path(post, path = "/api/v1/missions/{slug}/milestones", tag = "monitoring",
+    params(SlugPath), request_body = CsvIn,
+    responses((status = 200, body = BatchOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn put_milestones(
+    State(app): State<App>,
+    visitor: Visitor,
+    path: PathParams,
+    headers: HeaderMap,
+    Body(body): Body<CsvIn>,
+) -> Result<axum::Json<BatchOut>, ApiError> {
+    let actor = writer(&visitor, &headers)?;
+    let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
+    let dry = body.dry_run;
+    let s = app
+        .run(move |st| {
+            cairn_app::milestones::import_milestones(
+                st,
+                Some(&slug),
+                body.csv.as_bytes(),
+                &actor,
+                dry,
+            )
+        })
+        .await?;
+    Ok(axum::Json(BatchOut::new(s, dry)))
 }

@@ -109,7 +109,8 @@ pub struct FragmentSchema {
         missions::edit, missions::revert, missions::diff, missions::check, missions::settings,
         missions::set_settings, monitoring::list, monitoring::put_indicators, monitoring::get,
         monitoring::history, monitoring::chart, monitoring::export, monitoring::put_data,
-        monitoring::status, monitoring::status_chart, monitoring::from_figure, search::search, audit::log, audit::verify, documents::read,
+        monitoring::status, monitoring::status_chart, monitoring::from_figure, monitoring::milestones,
+        monitoring::put_milestones, search::search, audit::log, audit::verify, documents::read,
         documents::schema
     ),
     tags(

@@ -357,6 +357,22 @@ async fn route_role_table(backend: Backend) {
             EDIT,
         ),
         (
+            Method::GET,
+            "/api/v1/missions/mali/milestones",
+            None,
+            None,
+            READ,
+        ),
+        (
+            Method::POST,
+            "/api/v1/missions/mali/milestones",
+            None,
+            Some(
+                json!({ "csv": "mission,element,code,title,due,status\nmali,1.1,M-X,T,2024-01-31,done\n", "dry_run": true }),
+            ),
+            EDIT,
+        ),
+        (
             Method::POST,
             "/api/v1/missions/mali/figures/f8/indicator",
             None,

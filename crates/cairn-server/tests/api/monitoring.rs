@@ -15,6 +15,7 @@ on_both_backends!(
     pages_show_status_and_take_data,
     figures_become_context_indicators,
     csv_files_upload_from_the_browser,
+    milestones_are_rated_and_changed_with_history,
 );
 
 const INDICATOR_CSV: &str = "mission,element,code,title,unit,direction,frequency,disaggregations,marking\n\
@@ -655,4 +656,65 @@ async fn csv_files_upload_from_the_browser(backend: Backend) {
     )
     .await;
     assert_eq!(r.status, 403);
+}
+
+async fn milestones_are_rated_and_changed_with_history(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin().await;
+    // The demo milestones are SBU: anonymous readers see none.
+    let anon = app.anon().get("/api/v1/missions/mali/milestones").await;
+    assert_eq!(anon.ok(200)["total"], 0);
+    let r = admin.get("/api/v1/missions/mali/milestones?fy=2023").await;
+    let items = r.ok(200)["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 6, "{}", r.text);
+    let find = |items: &[Value], code: &str| {
+        items
+            .iter()
+            .find(|m| m["code"] == code)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let observers = find(&items, "M-OBSERVERS");
+    assert_eq!(observers["element"], "1.1");
+    assert_eq!(observers["rating"], "below-target");
+    assert_eq!(find(&items, "M-ELECTORAL-PLAN")["rating"], "on-target");
+    assert_eq!(find(&items, "M-BORDER-DIALOGUE")["rating"], Value::Null);
+
+    // Done at last: the status changes, the history keeps the old one.
+    let csv = "mission,element,code,title,due,status,note\n\
+        mali,1.1,M-OBSERVERS,Illustrative: domestic observer network accredited before the referendum,2023-06-15,done,Accredited in August\n";
+    let r = admin
+        .post("/api/v1/missions/mali/milestones", json!({ "csv": csv }))
+        .await;
+    assert_eq!(r.ok(200)["updated"], 1, "{}", r.text);
+    let r = admin.get("/api/v1/missions/mali/milestones?fy=2023").await;
+    let m = find(
+        r.ok(200)["items"].as_array().map_or(&[][..], Vec::as_slice),
+        "M-OBSERVERS",
+    );
+    assert_eq!(m["status"], "done");
+    assert_eq!(m["rating"], "on-target");
+    let statuses: Vec<&str> = m["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["delayed", "done"]);
+
+    // Bad rows are refused whole, with row, column and value.
+    let bad = "mission,element,code,title,due,status\nmali,1.1,M-Y,T,2023-02-30,finished\n";
+    let r = admin
+        .post("/api/v1/missions/mali/milestones", json!({ "csv": bad }))
+        .await;
+    let columns: Vec<&str> = r.error(422, "invalid-rows")["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["column"].as_str())
+        .collect();
+    assert!(
+        columns.contains(&"due") && columns.contains(&"status"),
+        "{columns:?}"
+    );
 }

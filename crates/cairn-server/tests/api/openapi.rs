@@ -41,6 +41,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/missions/{slug}/status"),
     ("get", "/api/v1/missions/{slug}/status/chart"),
     ("post", "/api/v1/missions/{slug}/figures/{figure}/indicator"),
+    ("get", "/api/v1/missions/{slug}/milestones"),
+    ("post", "/api/v1/missions/{slug}/milestones"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/audit/verify"),
