@@ -632,7 +632,7 @@ pub struct RowError {
 struct UploadPage {
     chrome: Chrome,
     slug: String,
-    /// `indicators` or `data`.
+    /// `indicators`, `data` or `milestones`.
     what: String,
     reason: String,
     check_only: bool,
@@ -693,10 +693,9 @@ pub async fn upload(
     let actor = visitor.signed_in()?.username.to_string();
     let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
     let mut page = UploadPage::new(&visitor, &slug);
-    page.what = if text("what") == "indicators" {
-        "indicators"
-    } else {
-        "data"
+    page.what = match text("what").as_str() {
+        w @ ("indicators" | "milestones") => w,
+        _ => "data",
     }
     .into();
     page.reason = text("reason");
@@ -714,10 +713,14 @@ pub async fn upload(
     };
     let result = app
         .run(move |st| {
-            Ok::<_, ApiError>(if what == "indicators" {
-                cairn_app::monitoring::import_indicators(st, Some(&s), &file, &actor, dry)
-            } else {
-                cairn_app::monitoring::import_data(st, Some(&s), &file, &actor, &reason, dry)
+            Ok::<_, ApiError>(match what.as_str() {
+                "indicators" => {
+                    cairn_app::monitoring::import_indicators(st, Some(&s), &file, &actor, dry)
+                }
+                "milestones" => {
+                    cairn_app::milestones::import_milestones(st, Some(&s), &file, &actor, dry)
+                }
+                _ => cairn_app::monitoring::import_data(st, Some(&s), &file, &actor, &reason, dry),
             })
         })
         .await?;

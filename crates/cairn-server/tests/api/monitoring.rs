@@ -648,6 +648,16 @@ async fn csv_files_upload_from_the_browser(backend: Backend) {
     )
     .await;
     assert!(r.text.contains("Saved: 1 added"), "{}", r.text);
+    let milestones =
+        "mission,element,code,title,due,status\nmali,2.1,M-UP,Uploaded,2024-03-31,in-progress\n";
+    let r = upload(
+        &admin,
+        "/missions/mali/upload",
+        &[("csrf", &csrf), ("what", "milestones")],
+        milestones,
+    )
+    .await;
+    assert!(r.text.contains("Saved: 1 added"), "{}", r.text);
     let r = upload(
         &admin,
         "/missions/mali/upload",
