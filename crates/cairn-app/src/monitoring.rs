@@ -143,6 +143,11 @@ pub(crate) fn put_by_mission<T>(
     Ok(total)
 }
 
+/// An importer of a sheet-like CSV (indicators, milestones): the store, the one mission rows
+/// may name (None: any), the file's bytes, the actor, whether only to check.
+pub type Importer =
+    fn(&dyn Store, Option<&Slug>, &[u8], &str, bool) -> Result<PutSummary, MonitoringError>;
+
 /// Reads an indicator CSV and, unless `dry_run`, stores it (upserting by mission and code).
 /// With `only`, rows must all be of that mission.
 pub fn import_indicators(

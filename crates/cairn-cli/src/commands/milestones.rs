@@ -5,22 +5,12 @@ use std::process::ExitCode;
 
 use cairn_app::milestones;
 
-use super::monitoring::{failure, fiscal_year, plain_failure, summary, write_output};
+use super::monitoring::{fiscal_year, plain_failure, write_output};
 use super::{print_json, write_stdout};
 use crate::args::Global;
 use crate::db;
-use crate::input::{self, Failure};
+use crate::input::Failure;
 use crate::names;
-
-pub fn import(g: &Global, file: &Path, dry_run: bool) -> Result<ExitCode, Failure> {
-    let bytes = input::read(file)?;
-    let store = db::open(&g.db)?;
-    let actor = names::actor(g.actor.as_deref());
-    let s = milestones::import_milestones(&*store, None, &bytes, &actor, dry_run)
-        .map_err(|e| failure(file, e))?;
-    summary("milestones", &s, dry_run);
-    Ok(ExitCode::SUCCESS)
-}
 
 pub fn export(
     g: &Global,

@@ -71,9 +71,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         } => serve::serve(&g, &addr, demo, secure_cookies),
         Command::User { command } => users::user(&g, command),
         Command::Indicator { command } => match command {
-            IndicatorCommand::Import { file, dry_run } => {
-                monitoring::import_indicators(&g, &file, dry_run)
-            }
+            IndicatorCommand::Import { file, dry_run } => monitoring::import_sheet(
+                &g,
+                &file,
+                dry_run,
+                "indicators",
+                cairn_app::monitoring::import_indicators,
+            ),
             IndicatorCommand::FromFigure {
                 mission,
                 figure,
@@ -113,7 +117,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
         },
         Command::Milestone { command } => match command {
-            MilestoneCommand::Import { file, dry_run } => milestones::import(&g, &file, dry_run),
+            MilestoneCommand::Import { file, dry_run } => monitoring::import_sheet(
+                &g,
+                &file,
+                dry_run,
+                "milestones",
+                cairn_app::milestones::import_milestones,
+            ),
             MilestoneCommand::Export { mission, output } => {
                 milestones::export(&g, mission.as_deref(), output.as_deref())
             }

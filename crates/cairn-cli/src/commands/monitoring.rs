@@ -14,7 +14,7 @@ use crate::input::{self, Failure};
 use crate::names;
 
 /// A failed import of `file`: every row error on its own line, then the count.
-pub(super) fn failure(file: &Path, e: MonitoringError) -> Failure {
+fn failure(file: &Path, e: MonitoringError) -> Failure {
     match e {
         MonitoringError::Rows(errors) => {
             for err in &errors {
@@ -40,7 +40,7 @@ pub(super) fn plain_failure(e: MonitoringError) -> Failure {
 }
 
 /// What an import did (or, with `dry_run`, would do), on stderr.
-pub(super) fn summary(what: &str, s: &PutSummary, dry_run: bool) {
+fn summary(what: &str, s: &PutSummary, dry_run: bool) {
     if dry_run {
         eprintln!(
             "cairn: {what}: {} row(s) valid; nothing written (--dry-run)",
@@ -54,13 +54,20 @@ pub(super) fn summary(what: &str, s: &PutSummary, dry_run: bool) {
     }
 }
 
-pub fn import_indicators(g: &Global, file: &Path, dry_run: bool) -> Result<ExitCode, Failure> {
+/// `cairn indicator import` and `cairn milestone import`: a sheet of `what` through its
+/// importer.
+pub fn import_sheet(
+    g: &Global,
+    file: &Path,
+    dry_run: bool,
+    what: &str,
+    import: monitoring::Importer,
+) -> Result<ExitCode, Failure> {
     let bytes = input::read(file)?;
     let store = db::open(&g.db)?;
     let actor = names::actor(g.actor.as_deref());
-    let s = monitoring::import_indicators(&*store, None, &bytes, &actor, dry_run)
-        .map_err(|e| failure(file, e))?;
-    summary("indicators", &s, dry_run);
+    let s = import(&*store, None, &bytes, &actor, dry_run).map_err(|e| failure(file, e))?;
+    summary(what, &s, dry_run);
     Ok(ExitCode::SUCCESS)
 }
 

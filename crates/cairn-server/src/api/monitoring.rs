@@ -454,19 +454,31 @@ pub async fn put_indicators(
     headers: HeaderMap,
     Body(body): Body<CsvIn>,
 ) -> Result<axum::Json<BatchOut>, ApiError> {
-    let actor = writer(&visitor, &headers)?;
-    let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
+    csv_import(
+        &app,
+        &visitor,
+        &path,
+        &headers,
+        body,
+        cairn_app::monitoring::import_indicators,
+    )
+    .await
+}
+
+/// A CSV upload of one mission's rows through its importer.
+async fn csv_import(
+    app: &App,
+    visitor: &Visitor,
+    path: &PathParams,
+    headers: &HeaderMap,
+    body: CsvIn,
+    import: cairn_app::monitoring::Importer,
+) -> Result<axum::Json<BatchOut>, ApiError> {
+    let actor = writer(visitor, headers)?;
+    let (slug, _) = reader(app, visitor, path.get("slug")).await?;
     let dry = body.dry_run;
     let s = app
-        .run(move |st| {
-            cairn_app::monitoring::import_indicators(
-                st,
-                Some(&slug),
-                body.csv.as_bytes(),
-                &actor,
-                dry,
-            )
-        })
+        .run(move |st| import(st, Some(&slug), body.csv.as_bytes(), &actor, dry))
         .await?;
     Ok(axum::Json(BatchOut::new(s, dry)))
 }
@@ -754,19 +766,13 @@ pub async fn put_milestones(
     headers: HeaderMap,
     Body(body): Body<CsvIn>,
 ) -> Result<axum::Json<BatchOut>, ApiError> {
-    let actor = writer(&visitor, &headers)?;
-    let (slug, _) = reader(&app, &visitor, path.get("slug")).await?;
-    let dry = body.dry_run;
-    let s = app
-        .run(move |st| {
-            cairn_app::milestones::import_milestones(
-                st,
-                Some(&slug),
-                body.csv.as_bytes(),
-                &actor,
-                dry,
-            )
-        })
-        .await?;
-    Ok(axum::Json(BatchOut::new(s, dry)))
+    csv_import(
+        &app,
+        &visitor,
+        &path,
+        &headers,
+        body,
+        cairn_app::milestones::import_milestones,
+    )
+    .await
 }
