@@ -4,7 +4,8 @@
 //! cairn-bench csv DIR              the portfolio as DIR/data.csv and DIR/indicators.csv (the
 //!                                  formats `cairn data import` and `cairn indicator import` read)
 //! cairn-bench groups               every year value of the portfolio held in memory: how many,
-//!                                  and their sum, by kind (to compare with DuckDB's GROUP BY)
+//!                                  and their sum, by kind (to compare with DuckDB's GROUP BY),
+//!                                  and the time its missions took to add
 //! cairn-bench load DB [SCHEMA]     the portfolio into a store: strategy, indicators, one
 //!                                  put_observations per mission
 //! cairn-bench from-db DB [SCHEMA]  end to end from the database: every mission's strategy,
