@@ -4,8 +4,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use cairn_core::portfolio::{Portfolio, PortfolioError};
 use cairn_core::rating::{RollUp, Scheme};
-use cairn_core::status::{Inputs, Status};
+use cairn_core::status::Status;
 use cairn_core::{ElementId, FiscalYear, Indicator, IndicatorCode, Observation};
 use cairn_ingest::tables::{self, Known, TableError};
 use cairn_store::{PutSummary, Revision, Slug, Store, StoreError};
@@ -18,6 +19,9 @@ pub enum MonitoringError {
     Rows(Vec<TableError>),
     #[error("no mission {0}")]
     UnknownMission(String),
+    /// The store holds what the portfolio refuses (it never should).
+    #[error(transparent)]
+    Portfolio(#[from] PortfolioError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -26,6 +30,7 @@ impl MonitoringError {
     pub fn is_input_fault(&self) -> bool {
         match self {
             Self::Store(e) => e.is_input_fault(),
+            Self::Portfolio(_) => false,
             _ => true,
         }
     }
@@ -217,6 +222,37 @@ pub fn export_data(
     Ok(tables::write_data(&rows))
 }
 
+/// Missions' strategies, indicators and data from the store, held for rating by the default
+/// scheme and rule: every indicator with `sbu`, else the public ones (and their data).
+pub fn portfolio(
+    store: &dyn Store,
+    missions: &[Slug],
+    sbu: bool,
+) -> Result<Portfolio, MonitoringError> {
+    let mut portfolio = Portfolio::new(Scheme::default(), RollUp::default());
+    for mission in missions {
+        let revision = store
+            .revision(mission, None)?
+            .ok_or_else(|| MonitoringError::UnknownMission(mission.to_string()))?;
+        let mut indicators = store.indicators(mission)?;
+        indicators.retain(|i| crate::indicators::visible(i, sbu));
+        let shown: std::collections::HashSet<IndicatorCode> =
+            indicators.iter().map(|i| i.code.clone()).collect();
+        let observations = store.observations(mission)?;
+        portfolio.add_mission(
+            mission.as_str(),
+            revision.strategy,
+            revision.identity,
+            indicators,
+            observations
+                .iter()
+                .map(|o| &o.observation)
+                .filter(|o| shown.contains(&o.indicator)),
+        )?;
+    }
+    Ok(portfolio)
+}
+
 /// Where a mission stands in a fiscal year, by the default scheme and rule, over the
 /// indicators the reader may see (all of them with `sbu`, else the public ones).
 pub fn status(
@@ -225,22 +261,9 @@ pub fn status(
     fy: FiscalYear,
     sbu: bool,
 ) -> Result<Status, MonitoringError> {
-    let revision = store
-        .revision(mission, None)?
-        .ok_or_else(|| MonitoringError::UnknownMission(mission.to_string()))?;
-    let mut indicators = store.indicators(mission)?;
-    indicators.retain(|i| crate::indicators::visible(i, sbu));
-    let observations: Vec<Observation> = store
-        .observations(mission)?
-        .into_iter()
-        .map(|o| o.observation)
-        .collect();
-    let inputs = Inputs {
-        identity: &revision.identity,
-        indicators: &indicators,
-        observations: &observations,
-        scheme: Scheme::default(),
-        rule: RollUp::default(),
-    };
-    Ok(cairn_core::status::status(&revision.strategy, &inputs, fy))
+    let portfolio = portfolio(store, std::slice::from_ref(mission), sbu)?;
+    portfolio
+        .mission(mission.as_str())
+        .map(|m| portfolio.status(m, fy))
+        .ok_or_else(|| MonitoringError::UnknownMission(mission.to_string()))
 }

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Direction, ElementId, FiscalYear, Period, Rating};
+use crate::{Direction, ElementId, FiscalYear, Period, PeriodKind, Rating};
 
 /// Defines a code type: 1 to 40 ASCII letters, digits, dots, hyphens or underscores, starting
 /// with a letter or digit; `FromStr` refuses anything else with `$error`, which names `$what`
@@ -240,37 +240,96 @@ impl Indicator {
 
     /// The value of `period` from observations of one kind (any granularity, totals only):
     /// one stated for the period itself wins; otherwise its parts are combined by
-    /// [`Indicator::aggregation`]. None when nothing lies inside the period.
+    /// [`Indicator::aggregation`] (see [`PeriodValue`]). None when nothing lies inside the period.
     pub fn value_for(&self, period: &Period, values: &[(Period, f64)]) -> Option<f64> {
-        if let Some((_, v)) = values.iter().find(|(p, _)| p == period) {
-            return Some(*v);
-        }
-        let mut parts: Vec<&(Period, f64)> = values
-            .iter()
-            .filter(|(p, _)| period.contains(p) && p != period)
-            .collect();
-        if parts.is_empty() {
-            return None;
+        let mut value = PeriodValue::new(self.aggregation());
+        let mut parts: Vec<&(Period, f64)> = Vec::new();
+        for pv in values {
+            if pv.0 == *period {
+                value.state(pv.1);
+            } else if period.contains(&pv.0) {
+                parts.push(pv);
+            }
         }
         parts.sort_by_key(|(p, _)| *p);
-        // Parts of different granularity (a quarter and its months) would count twice:
-        // take the finest kind present only.
-        let finest = parts.iter().map(|(p, _)| fineness(p)).min()?;
-        parts.retain(|(p, _)| fineness(p) == finest);
-        match self.aggregation() {
-            Aggregation::Sum => Some(parts.iter().map(|(_, v)| v).sum()),
-            Aggregation::Latest => parts.last().map(|(_, v)| *v),
+        for (p, v) in parts {
+            value.add_part(p.kind(), *v);
         }
+        value.value()
     }
 }
 
-/// How fine a period is: months, then quarters, then years.
-fn fineness(p: &Period) -> u8 {
-    match p.kind() {
-        crate::PeriodKind::Month => 0,
-        crate::PeriodKind::FiscalQuarter => 1,
-        crate::PeriodKind::FiscalYear | crate::PeriodKind::CalendarYear => 2,
+/// A period's value, folded from the observations of one kind met in chronological order: the
+/// value stated for the period itself wins (the first one, should there be several); otherwise
+/// the parts inside it of the finest kind present (months, then quarters) combine by the
+/// [`Aggregation`]. Parts of different granularity (a quarter and its months) would count
+/// twice, so a finer part discards the coarser ones met before it. [`Indicator::value_for`] and
+/// the [`crate::portfolio`]'s year values are both this fold.
+#[derive(Debug, Clone, Copy)]
+pub struct PeriodValue {
+    aggregation: Aggregation,
+    stated: Option<f64>,
+    /// The finest kind of part met so far, and what its parts make.
+    parts: Option<(u8, f64)>,
+}
+
+impl PeriodValue {
+    pub fn new(aggregation: Aggregation) -> Self {
+        Self {
+            aggregation,
+            stated: None,
+            parts: None,
+        }
     }
+
+    /// The value stated for the period itself.
+    pub fn state(&mut self, value: f64) {
+        self.stated.get_or_insert(value);
+    }
+
+    /// The next part inside the period, in chronological order.
+    pub fn add_part(&mut self, kind: PeriodKind, value: f64) {
+        let fineness = fineness(kind);
+        self.parts = match self.parts {
+            Some((finest, _)) if fineness > finest => return,
+            Some((finest, sum)) if fineness == finest => Some((
+                finest,
+                match self.aggregation {
+                    Aggregation::Sum => sum + value,
+                    Aggregation::Latest => value,
+                },
+            )),
+            // The first part, or one finer than all before it.
+            _ => Some((fineness, value)),
+        };
+    }
+
+    pub fn value(&self) -> Option<f64> {
+        self.stated.or(self.parts.map(|(_, v)| v))
+    }
+}
+
+/// How fine a kind of period is: months, then quarters, then years.
+fn fineness(kind: PeriodKind) -> u8 {
+    match kind {
+        PeriodKind::Month => 0,
+        PeriodKind::FiscalQuarter => 1,
+        PeriodKind::FiscalYear | PeriodKind::CalendarYear => 2,
+    }
+}
+
+/// The baseline that stands in fiscal year `fy`: the latest of those stated for a period that
+/// ends by the year's end.
+pub fn baseline_for(
+    fy: FiscalYear,
+    baselines: impl IntoIterator<Item = (Period, f64)>,
+) -> Option<f64> {
+    let end = Period::FiscalYear(fy).end();
+    baselines
+        .into_iter()
+        .filter(|(p, _)| p.end() <= end)
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, v)| v)
 }
 
 /// One data point: a baseline, target or actual of an indicator for a period, for the total
@@ -351,16 +410,8 @@ pub fn year_figures(
             .collect()
     };
     let year = Period::FiscalYear(fy);
-    let (targets, actuals, baselines) = (
-        of(ObservationKind::Target),
-        of(ObservationKind::Actual),
-        of(ObservationKind::Baseline),
-    );
-    let baseline = baselines
-        .iter()
-        .filter(|(p, _)| p.end() <= year.end())
-        .max_by(|a, b| a.0.cmp(&b.0))
-        .map(|(_, v)| *v);
+    let (targets, actuals) = (of(ObservationKind::Target), of(ObservationKind::Actual));
+    let baseline = baseline_for(fy, of(ObservationKind::Baseline));
     let previous = fy
         .checked_previous()
         .and_then(|p| indicator.value_for(&Period::FiscalYear(p), &actuals));

@@ -37,6 +37,7 @@ pub mod indicator;
 pub mod link;
 pub mod number;
 pub mod period;
+pub mod portfolio;
 pub mod rating;
 pub mod status;
 pub mod strategy;

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::indicator::{Indicator, Observation, year_figures};
-use crate::rating::{Part, RollUp, RolledUp, Scheme};
+use crate::rating::{Figures, Part, RollUp, RolledUp, Scheme};
 use crate::{FiscalYear, Identity, Node, Number, Objective, Rating, Strategy};
 
 /// How one indicator did.
@@ -59,16 +59,83 @@ pub struct Inputs<'a> {
     pub rule: RollUp,
 }
 
-impl Inputs<'_> {
-    fn indicators_of(&self, node: Node, fy: FiscalYear) -> Vec<(IndicatorStatus, Part)> {
+/// Rates everything in `strategy` for fiscal year `fy`, each indicator's figures read from the
+/// observations by [`year_figures`].
+pub fn status(strategy: &Strategy, inputs: &Inputs<'_>, fy: FiscalYear) -> Status {
+    let figures = |i: usize| year_figures(&inputs.indicators[i], inputs.observations, fy);
+    Walk {
+        identity: inputs.identity,
+        indicators: inputs.indicators,
+        scheme: inputs.scheme,
+        rule: inputs.rule,
+        fy,
+        figures: &figures,
+    }
+    .status(strategy)
+}
+
+/// An indicator's baseline and figures for the year, by its index among the indicators.
+pub(crate) type FiguresOf<'a> = &'a dyn Fn(usize) -> (Option<f64>, Figures);
+
+/// The one walk down a strategy that rates its indicators and rolls the ratings up, whatever
+/// the figures come from ([`status`] or the [`crate::portfolio`]).
+pub(crate) struct Walk<'a> {
+    pub identity: &'a Identity,
+    pub indicators: &'a [Indicator],
+    pub scheme: Scheme,
+    pub rule: RollUp,
+    pub fy: FiscalYear,
+    pub figures: FiguresOf<'a>,
+}
+
+impl Walk<'_> {
+    pub fn status(&self, strategy: &Strategy) -> Status {
+        let goals: Vec<ElementStatus> = strategy
+            .goals
+            .iter()
+            .map(|g| {
+                let objectives = g.objectives.iter().map(|o| self.objective(o)).collect();
+                self.element(
+                    Node::Goal(g.number.clone()),
+                    &g.number,
+                    &g.title,
+                    objectives,
+                )
+            })
+            .collect();
+        let management_objectives = strategy
+            .management_objectives
+            .iter()
+            .map(|m| {
+                self.element(
+                    Node::Management(m.number.clone()),
+                    &m.number,
+                    &m.title,
+                    Vec::new(),
+                )
+            })
+            .collect();
+        let parts: Vec<Part> = goals.iter().map(|g| Part::of(g.rating)).collect();
+        let rolled: RolledUp = self.rule.apply(&self.scheme, &parts);
+        Status {
+            period: self.fy,
+            rating: rolled.rating,
+            completeness: rolled.completeness(),
+            goals,
+            management_objectives,
+        }
+    }
+
+    fn indicators_of(&self, node: Node) -> Vec<(IndicatorStatus, Part)> {
         let Some(id) = self.identity.get(&node) else {
             return Vec::new();
         };
         self.indicators
             .iter()
-            .filter(|i| i.element == id)
-            .map(|i| {
-                let (baseline, figures) = year_figures(i, self.observations, fy);
+            .enumerate()
+            .filter(|(_, i)| i.element == id)
+            .map(|(n, i)| {
+                let (baseline, figures) = (self.figures)(n);
                 let a = self.scheme.assess(i.direction, figures);
                 (
                     IndicatorStatus {
@@ -96,10 +163,9 @@ impl Inputs<'_> {
         number: &Number,
         title: &str,
         children: Vec<ElementStatus>,
-        fy: FiscalYear,
     ) -> ElementStatus {
         let (indicators, mut parts): (Vec<IndicatorStatus>, Vec<Part>) =
-            self.indicators_of(node, fy).into_iter().unzip();
+            self.indicators_of(node).into_iter().unzip();
         parts.extend(children.iter().map(|c| Part {
             rating: c.rating,
             achievement: None,
@@ -116,68 +182,14 @@ impl Inputs<'_> {
         }
     }
 
-    fn objective(&self, o: &Objective, fy: FiscalYear) -> ElementStatus {
-        let subs = o
-            .sub_objectives
-            .iter()
-            .map(|s| self.objective(s, fy))
-            .collect();
-        self.element(
-            Node::Objective(o.number.clone()),
-            &o.number,
-            &o.title,
-            subs,
-            fy,
-        )
-    }
-}
-
-/// Rates everything in `strategy` for fiscal year `fy`.
-pub fn status(strategy: &Strategy, inputs: &Inputs<'_>, fy: FiscalYear) -> Status {
-    let goals: Vec<ElementStatus> = strategy
-        .goals
-        .iter()
-        .map(|g| {
-            let objectives = g
-                .objectives
-                .iter()
-                .map(|o| inputs.objective(o, fy))
-                .collect();
-            inputs.element(
-                Node::Goal(g.number.clone()),
-                &g.number,
-                &g.title,
-                objectives,
-                fy,
-            )
-        })
-        .collect();
-    let management_objectives = strategy
-        .management_objectives
-        .iter()
-        .map(|m| {
-            inputs.element(
-                Node::Management(m.number.clone()),
-                &m.number,
-                &m.title,
-                Vec::new(),
-                fy,
-            )
-        })
-        .collect();
-    let parts: Vec<Part> = goals.iter().map(|g| Part::of(g.rating)).collect();
-    let rolled: RolledUp = inputs.rule.apply(&inputs.scheme, &parts);
-    Status {
-        period: fy,
-        rating: rolled.rating,
-        completeness: rolled.completeness(),
-        goals,
-        management_objectives,
+    fn objective(&self, o: &Objective) -> ElementStatus {
+        let subs = o.sub_objectives.iter().map(|s| self.objective(s)).collect();
+        self.element(Node::Objective(o.number.clone()), &o.number, &o.title, subs)
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::indicator::{Frequency, IndicatorType, IndicatorUnit, Marking, Measure};
     use crate::{
@@ -202,7 +214,7 @@ mod tests {
 
     /// Goal 1 (objectives 1.1 with sub-objective 1.1.1, and 1.2), goal 2 (objective 2.1),
     /// management objective 1.
-    fn strategy() -> (Strategy, Identity) {
+    pub(crate) fn strategy() -> (Strategy, Identity) {
         let s = Strategy {
             kind: StrategyKind::Ics,
             country: Some("Examplia".into()),
@@ -243,7 +255,7 @@ mod tests {
         (s, identity)
     }
 
-    fn indicator(code: &str, element: ElementId, direction: Direction) -> Indicator {
+    pub(crate) fn indicator(code: &str, element: ElementId, direction: Direction) -> Indicator {
         Indicator {
             code: code.parse().unwrap_or_else(|e| panic!("{e}")),
             element,
@@ -263,7 +275,7 @@ mod tests {
         }
     }
 
-    fn obs(code: &str, period: &str, kind: ObservationKind, value: f64) -> Observation {
+    pub(crate) fn obs(code: &str, period: &str, kind: ObservationKind, value: f64) -> Observation {
         Observation {
             indicator: code.parse().unwrap_or_else(|e| panic!("{e}")),
             period: period.parse::<Period>().unwrap_or_else(|e| panic!("{e}")),

@@ -183,6 +183,8 @@ impl From<cairn_app::monitoring::MonitoringError> for ApiError {
         match e {
             MonitoringError::Store(e) => e.into(),
             MonitoringError::UnknownMission(_) => Self::not_found(e.to_string()),
+            // The store holds what the portfolio refuses: a fault of ours, not the reader's.
+            MonitoringError::Portfolio(_) => Self::internal(&e),
             MonitoringError::Rows(rows) => {
                 let errors: Vec<Value> = rows
                     .iter()
