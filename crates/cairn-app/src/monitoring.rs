@@ -222,8 +222,9 @@ pub fn export_data(
     Ok(tables::write_data(&rows))
 }
 
-/// Missions' strategies, indicators and data from the store, held for rating by the default
-/// scheme and rule: every indicator with `sbu`, else the public ones (and their data).
+/// Missions' strategies, indicators, data and milestones from the store, held for rating by the
+/// default scheme and rule: every indicator and milestone with `sbu`, else the public ones (and
+/// their data).
 pub fn portfolio(
     store: &dyn Store,
     missions: &[Slug],
@@ -239,7 +240,7 @@ pub fn portfolio(
         let shown: std::collections::HashSet<IndicatorCode> =
             indicators.iter().map(|i| i.code.clone()).collect();
         let observations = store.observations(mission)?;
-        portfolio.add_mission(
+        let id = portfolio.add_mission(
             mission.as_str(),
             revision.strategy,
             revision.identity,
@@ -249,6 +250,9 @@ pub fn portfolio(
                 .map(|o| &o.observation)
                 .filter(|o| shown.contains(&o.indicator)),
         )?;
+        let mut milestones = store.milestones(mission)?;
+        milestones.retain(|m| sbu || m.marking == cairn_core::indicator::Marking::Public);
+        portfolio.set_milestones(id, milestones);
     }
     Ok(portfolio)
 }

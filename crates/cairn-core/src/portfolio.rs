@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::indicator::Milestone;
 use crate::indicator::{Aggregation, PeriodValue, baseline_for};
 use crate::rating::{Figures, RollUp, Scheme};
 use crate::status::{Status, Walk};
@@ -81,6 +82,7 @@ struct Mission {
     codes: HashMap<IndicatorCode, usize>,
     /// Each indicator's series of the total, by kind (baseline, target, actual).
     totals: Vec<[Option<usize>; 3]>,
+    milestones: Vec<Milestone>,
 }
 
 impl Portfolio {
@@ -127,6 +129,7 @@ impl Portfolio {
             totals: vec![[None; 3]; indicators.len()],
             indicators,
             codes,
+            milestones: Vec::new(),
         };
         // Every observation is checked before anything changes.
         let located = observations
@@ -188,12 +191,20 @@ impl Portfolio {
         Walk {
             identity: &m.identity,
             indicators: &m.indicators,
+            milestones: &m.milestones,
             scheme: self.scheme,
             rule: self.rule,
             fy,
             figures: &figures,
         }
         .status(&m.strategy)
+    }
+
+    /// Gives a mission its milestones (rated with its indicators; none until given).
+    pub fn set_milestones(&mut self, mission: MissionId, milestones: Vec<Milestone>) {
+        if let Some(m) = self.missions.get_mut(mission.0) {
+            m.milestones = milestones;
+        }
     }
 
     /// The mission added under `name`.
@@ -769,6 +780,7 @@ mod tests {
                     observations: held,
                     scheme: Scheme::default(),
                     rule: RollUp::Lowest,
+                    milestones: &[],
                 };
                 for y in 2019..=2025 {
                     let fy = FiscalYear(y);

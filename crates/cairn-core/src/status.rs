@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::indicator::{Indicator, Observation, year_figures};
+use crate::indicator::{Indicator, Milestone, Observation, year_figures};
 use crate::rating::{Figures, Part, RollUp, RolledUp, Scheme};
 use crate::{FiscalYear, Identity, Node, Number, Objective, Rating, Strategy};
 
@@ -26,6 +26,19 @@ pub struct IndicatorStatus {
     pub rating: Rating,
 }
 
+/// How one milestone stands in the year ([`Milestone::rating`]).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct MilestoneRating {
+    pub code: String,
+    pub title: String,
+    /// ISO date.
+    pub due: String,
+    /// `not-started`, `in-progress`, `done`, `delayed`, `dropped`.
+    pub status: String,
+    /// None when it does not count in the year (not yet due, done in an earlier year, dropped).
+    pub rating: Option<Rating>,
+}
+
 /// How one element did: its rating, how complete that is, and what it is made of.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ElementStatus {
@@ -35,6 +48,9 @@ pub struct ElementStatus {
     /// Rated parts / all parts (0 when there are none).
     pub completeness: f64,
     pub indicators: Vec<IndicatorStatus>,
+    /// Its milestones, each rated for the year when it counts in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<MilestoneRating>,
     /// A goal's objectives, an objective's sub-objectives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<ElementStatus>,
@@ -54,6 +70,7 @@ pub struct Status {
 pub struct Inputs<'a> {
     pub identity: &'a Identity,
     pub indicators: &'a [Indicator],
+    pub milestones: &'a [Milestone],
     pub observations: &'a [Observation],
     pub scheme: Scheme,
     pub rule: RollUp,
@@ -66,6 +83,7 @@ pub fn status(strategy: &Strategy, inputs: &Inputs<'_>, fy: FiscalYear) -> Statu
     Walk {
         identity: inputs.identity,
         indicators: inputs.indicators,
+        milestones: inputs.milestones,
         scheme: inputs.scheme,
         rule: inputs.rule,
         fy,
@@ -82,6 +100,7 @@ pub(crate) type FiguresOf<'a> = &'a dyn Fn(usize) -> (Option<f64>, Figures);
 pub(crate) struct Walk<'a> {
     pub identity: &'a Identity,
     pub indicators: &'a [Indicator],
+    pub milestones: &'a [Milestone],
     pub scheme: Scheme,
     pub rule: RollUp,
     pub fy: FiscalYear,
@@ -164,8 +183,24 @@ impl Walk<'_> {
         title: &str,
         children: Vec<ElementStatus>,
     ) -> ElementStatus {
+        let id = self.identity.get(&node);
         let (indicators, mut parts): (Vec<IndicatorStatus>, Vec<Part>) =
             self.indicators_of(node).into_iter().unzip();
+        // A milestone that counts in the year is a part like an indicator; one that does not
+        // is listed without a rating and left out of completeness.
+        let milestones: Vec<MilestoneRating> = self
+            .milestones
+            .iter()
+            .filter(|m| id == Some(m.element))
+            .map(|m| MilestoneRating {
+                code: m.code.to_string(),
+                title: m.title.clone(),
+                due: m.due.to_string(),
+                status: m.status.to_string(),
+                rating: m.rating(self.fy),
+            })
+            .collect();
+        parts.extend(milestones.iter().filter_map(|m| m.rating).map(Part::of));
         parts.extend(children.iter().map(|c| Part {
             rating: c.rating,
             achievement: None,
@@ -178,6 +213,7 @@ impl Walk<'_> {
             rating: rolled.rating,
             completeness: rolled.completeness(),
             indicators,
+            milestones,
             objectives: children,
         }
     }
@@ -321,6 +357,7 @@ pub(crate) mod tests {
             observations: &observations,
             scheme: Scheme::default(),
             rule: RollUp::Lowest,
+            milestones: &[],
         };
         let st = status(&s, &inputs, FiscalYear(2023));
         let g1 = &st.goals[0];
@@ -347,6 +384,72 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn milestones_that_count_in_the_year_are_parts_of_their_element() {
+        use crate::indicator::MilestoneStatus;
+        let (s, identity) = strategy();
+        let at = |node: &str| {
+            identity
+                .get(&node.parse().unwrap_or_else(|e| panic!("{e}")))
+                .unwrap_or_else(|| panic!("{node}"))
+        };
+        let milestone = |code: &str, node: &str, due: &str, status| Milestone {
+            code: code.parse().unwrap_or_else(|e| panic!("{e}")),
+            element: at(node),
+            title: code.into(),
+            due: due.parse().unwrap_or_else(|e| panic!("{e}")),
+            status,
+            note: None,
+            marking: Marking::Sbu,
+        };
+        let milestones = vec![
+            milestone(
+                "M-DONE",
+                "objective:1.2",
+                "2023-03-31",
+                MilestoneStatus::Done,
+            ),
+            milestone(
+                "M-LATE",
+                "objective:2.1",
+                "2023-06-30",
+                MilestoneStatus::InProgress,
+            ),
+            milestone(
+                "M-NEXT",
+                "objective:2.1",
+                "2024-06-30",
+                MilestoneStatus::NotStarted,
+            ),
+        ];
+        let inputs = Inputs {
+            identity: &identity,
+            indicators: &[],
+            observations: &[],
+            scheme: Scheme::default(),
+            rule: RollUp::Lowest,
+            milestones: &milestones,
+        };
+        let st = status(&s, &inputs, FiscalYear(2023));
+        let o12 = &st.goals[0].objectives[1];
+        assert_eq!((o12.rating, o12.completeness), (Rating::OnTarget, 1.0));
+        // Overdue in progress: below; due next year: listed, not counted.
+        let o21 = &st.goals[1].objectives[0];
+        assert_eq!((o21.rating, o21.completeness), (Rating::BelowTarget, 1.0));
+        assert_eq!(o21.milestones.len(), 2);
+        assert_eq!(o21.milestones[1].rating, None);
+        assert_eq!(st.rating, Rating::BelowTarget);
+        let json = serde_json::to_value(&st).unwrap_or_default();
+        assert_eq!(
+            json["goals"][1]["objectives"][0]["milestones"][0]["status"],
+            "in-progress"
+        );
+        // The next year the late one still counts; the done one no longer does.
+        let st = status(&s, &inputs, FiscalYear(2024));
+        assert_eq!(st.goals[0].objectives[1].rating, Rating::NotAvailable);
+        assert_eq!(st.goals[1].objectives[0].rating, Rating::BelowTarget);
+    }
+
+    #[test]
     fn a_strategy_without_indicators_is_not_available_everywhere() {
         let (s, identity) = strategy();
         let inputs = Inputs {
@@ -355,6 +458,7 @@ pub(crate) mod tests {
             observations: &[],
             scheme: Scheme::default(),
             rule: RollUp::Lowest,
+            milestones: &[],
         };
         let st = status(&s, &inputs, FiscalYear(2023));
         assert_eq!((st.rating, st.completeness), (Rating::NotAvailable, 0.0));

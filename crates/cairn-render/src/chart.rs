@@ -472,6 +472,7 @@ mod tests {
             rating: r,
             completeness: 1.0,
             indicators: vec![],
+            milestones: vec![],
             objectives: vec![],
         };
         let st = Status {

@@ -165,6 +165,15 @@ pub fn status(g: &Global, mission: &str, fy: Option<u32>, json: bool) -> Result<
                 n(i.actual)
             ));
         }
+        for m in &e.milestones {
+            out.push_str(&format!(
+                "{indent}    {:<14} {:<14} due {} ({})\n",
+                m.code,
+                m.rating.map_or("not counted", |r| r.as_str()),
+                m.due,
+                m.status
+            ));
+        }
         for c in &e.objectives {
             lines(out, c, "Objective", depth + 1);
         }

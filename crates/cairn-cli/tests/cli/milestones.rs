@@ -461,3 +461,31 @@ fn an_unknown_mission_to_list_or_export_is_a_usage_error() {
     let out = s.run(&["milestone", "list", "mali", "--fy", "99"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn milestones_take_part_in_the_status_of_their_element() {
+    let s = with_milestones();
+    let st = json_of(&s.ok(&["status", "mali", "--fy", "2023", "--json"]));
+    let o11 = &st["goals"][0]["objectives"][0];
+    assert_eq!(o11["number"], "1.1");
+    let codes: Vec<&str> = o11["milestones"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["M-ELECTORAL-PLAN", "M-OBSERVERS"]);
+    // No indicators here: the milestones alone rate 1.1 (done and delayed: below).
+    assert_eq!(o11["rating"], "below-target");
+    assert_eq!(o11["completeness"], 1.0);
+    // The dropped one is listed without a rating and takes no part.
+    let o12 = &st["goals"][0]["objectives"][1];
+    assert_eq!(o12["milestones"][0]["rating"], Value::Null);
+    assert_eq!(o12["rating"], "not-available");
+    let text =
+        String::from_utf8_lossy(&s.ok(&["status", "mali", "--fy", "2023"]).stdout).into_owned();
+    assert!(
+        text.contains("M-OBSERVERS") && text.contains("due 2023-06-15 (delayed)"),
+        "{text}"
+    );
+}

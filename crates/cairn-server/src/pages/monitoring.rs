@@ -90,6 +90,16 @@ pub struct ElementRow {
     pub rating: RatingView,
     pub completeness: String,
     pub indicators: Vec<IndicatorRow>,
+    pub milestones: Vec<MilestoneRow>,
+}
+
+pub struct MilestoneRow {
+    pub code: String,
+    pub title: String,
+    pub due: String,
+    pub status: String,
+    /// None: it does not count in the year.
+    pub rating: Option<RatingView>,
 }
 
 fn rows(status: &Status) -> Vec<ElementRow> {
@@ -116,6 +126,17 @@ fn rows(status: &Status) -> Vec<ElementRow> {
             rating: RatingView::new(e.rating),
             completeness: format!("{:.0}%", e.completeness * 100.0),
             indicators: e.indicators.iter().map(IndicatorRow::new).collect(),
+            milestones: e
+                .milestones
+                .iter()
+                .map(|m| MilestoneRow {
+                    code: m.code.clone(),
+                    title: m.title.clone(),
+                    due: m.due.clone(),
+                    status: m.status.replace('-', " "),
+                    rating: m.rating.map(RatingView::new),
+                })
+                .collect(),
         });
         for o in &e.objectives {
             walk(o, "objective", depth + 1, out);
