@@ -431,6 +431,10 @@ async function scenario() {
     const desc = await a.locator("figure.chart svg desc").textContent();
     expect(desc.includes("Mission rating for FY"), `the status chart has no text equivalent: ${desc}`);
     expect((await text(main)).includes("Illustrative: "), "demo indicators are not labelled illustrative");
+    expect(
+      await main.getByRole("table", { name: "Milestones of Objective 1.1" }).isVisible(),
+      "Objective 1.1's milestones are not shown",
+    );
     await audit.check(a, "status");
   });
 
